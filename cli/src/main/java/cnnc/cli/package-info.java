@@ -1,0 +1,2 @@
+/** The {@code cnnc} command line (picocli): thin commands over the compiler; no logic of its own. */
+package cnnc.cli;

@@ -1,0 +1,56 @@
+package cnnc.compiler.ir;
+
+import java.util.List;
+
+/**
+ * One kind of layer, defined once: its Keras name and aliases, argument schema, shape rule, weights (from which
+ * parameter counts follow), multiply-accumulate count and fusion kind. Implementations live in
+ * {@code cnnc.compiler.ops} and are listed in its registry; passes only talk to this interface.
+ *
+ * <p>Call order for one node: {@link #args()} binds the arguments, {@link #validate} checks them together,
+ * {@link #inferShape} gives the output shape from the input shapes, then {@link #weights} and {@link #macs}.
+ */
+public interface Op {
+
+    /** The canonical Keras class name, e.g. {@code MaxPooling2D}. */
+    String name();
+
+    /** Other names the language accepts for this op, e.g. {@code MaxPool2D}. */
+    default List<String> aliases() {
+        return List.of();
+    }
+
+    /** Keras' automatic layer name stem: the snake_case class name ({@code max_pooling2d}). */
+    default String autoName() {
+        return Naming.snakeCase(name());
+    }
+
+    /** Arguments in the order of the Keras signature (the order positional arguments bind in). */
+    List<ArgSpec> args();
+
+    default int minInputs() {
+        return 1;
+    }
+
+    default int maxInputs() {
+        return 1;
+    }
+
+    /** Checks that need several arguments at once; throws naming the argument at fault. */
+    default void validate(Attrs attrs) throws ShapeException {}
+
+    /** The output shape (without the batch axis) for the given input shapes. */
+    Shape inferShape(Attrs attrs, List<Shape> inputs) throws ShapeException;
+
+    /** The layer's weights in Keras' order, names and layouts; parameter counts are their sizes. */
+    default List<WeightSpec> weights(Attrs attrs, List<Shape> inputs) {
+        return List.of();
+    }
+
+    /** Multiply-accumulates of one example's forward pass. */
+    default long macs(Attrs attrs, List<Shape> inputs, Shape output) {
+        return 0;
+    }
+
+    FusionKind fusionKind();
+}

@@ -1,0 +1,20 @@
+package cnnc.compiler.ops;
+
+import cnnc.compiler.ir.ArgSpec;
+import cnnc.compiler.ir.Attrs;
+import cnnc.compiler.ir.FusionKind;
+import cnnc.compiler.ir.Shape;
+import java.util.List;
+
+/** Keras {@code Activation(name)}: applies one of the {@link Activation} functions elementwise. */
+public final class ActivationLayer extends BaseOp {
+    ActivationLayer() {
+        super("Activation", List.of(), FusionKind.ELEMWISE, List.of(
+                ArgSpec.required("activation", ArgTypes.activation())));
+    }
+
+    @Override
+    public Shape inferShape(Attrs a, List<Shape> inputs) {
+        return inputs.get(0);
+    }
+}

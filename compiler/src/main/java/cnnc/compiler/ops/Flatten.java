@@ -1,0 +1,23 @@
+package cnnc.compiler.ops;
+
+import cnnc.compiler.ir.Attrs;
+import cnnc.compiler.ir.FusionKind;
+import cnnc.compiler.ir.Shape;
+import cnnc.compiler.ir.ShapeException;
+import java.util.List;
+
+/** Keras {@code Flatten}: all axes but the batch one into one, in H, W, C (row-major) order. */
+public final class Flatten extends BaseOp {
+    Flatten() {
+        super("Flatten", List.of(), FusionKind.INJECTIVE, List.of(dataFormat()));
+    }
+
+    @Override
+    public Shape inferShape(Attrs a, List<Shape> inputs) throws ShapeException {
+        try {
+            return Shape.of(inputs.get(0).size());
+        } catch (ArithmeticException e) {
+            throw new ShapeException("Flatten's output size overflows 64 bits");
+        }
+    }
+}

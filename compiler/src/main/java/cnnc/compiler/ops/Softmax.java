@@ -1,0 +1,23 @@
+package cnnc.compiler.ops;
+
+import cnnc.compiler.ir.ArgSpec;
+import cnnc.compiler.ir.Attrs;
+import cnnc.compiler.ir.FusionKind;
+import cnnc.compiler.ir.Shape;
+import cnnc.compiler.ir.ShapeException;
+import java.util.List;
+
+/** Keras {@code Softmax} over {@code axis} (default the last), computed as exp(x - max) / sum for stability. */
+public final class Softmax extends BaseOp {
+    Softmax() {
+        super("Softmax", List.of(), FusionKind.REDUCE, List.of(
+                ArgSpec.optional("axis", ArgTypes.anyInt(), -1)));
+    }
+
+    @Override
+    public Shape inferShape(Attrs a, List<Shape> inputs) throws ShapeException {
+        Shape in = inputs.get(0);
+        axisIndex(a.getInt("axis"), in.rank(), "axis");
+        return in;
+    }
+}
