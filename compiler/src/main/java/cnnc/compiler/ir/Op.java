@@ -53,4 +53,10 @@ public interface Op {
     }
 
     FusionKind fusionKind();
+
+    /**
+     * The op's definition at inference: plain loops in double precision over a batch. Inputs and the result carry
+     * the batch axis first; {@code weights} holds this layer's weights by Keras name, in Keras layout.
+     */
+    NDArray reference(Attrs attrs, List<NDArray> inputs, java.util.Map<String, NDArray> weights);
 }

@@ -30,6 +30,22 @@ public enum Activation {
         this.aliases = List.of(aliases);
     }
 
+    /** The function at one point; softmax is not pointwise (see {@link Reference#softmax}). */
+    public double apply(double x) {
+        return switch (this) {
+            case LINEAR -> x;
+            case RELU -> Math.max(x, 0);
+            case RELU6 -> Math.min(Math.max(x, 0), 6);
+            case LEAKY_RELU -> x >= 0 ? x : 0.2 * x;
+            case ELU -> x > 0 ? x : Math.expm1(x);
+            case TANH -> Math.tanh(x);
+            case SIGMOID -> 1 / (1 + Math.exp(-x));
+            case HARD_SIGMOID -> Math.min(Math.max(0.2 * x + 0.5, 0), 1);
+            case SWISH -> x / (1 + Math.exp(-x));
+            case SOFTMAX -> throw new IllegalStateException("softmax is not pointwise");
+        };
+    }
+
     public String kerasName() {
         return keras;
     }

@@ -1,10 +1,12 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
 import cnnc.compiler.ir.FusionKind;
 import cnnc.compiler.ir.Shape;
 import java.util.List;
+import java.util.Map;
 
 /** Keras {@code Activation(name)}: applies one of the {@link Activation} functions elementwise. */
 public final class ActivationLayer extends BaseOp {
@@ -16,5 +18,10 @@ public final class ActivationLayer extends BaseOp {
     @Override
     public Shape inferShape(Attrs a, List<Shape> inputs) {
         return inputs.get(0);
+    }
+
+    @Override
+    public NDArray reference(Attrs a, List<NDArray> in, Map<String, NDArray> w) {
+        return Reference.activate(Reference.copy(in.get(0)), a.get("activation", Activation.class));
     }
 }

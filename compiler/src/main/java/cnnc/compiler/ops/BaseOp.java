@@ -60,11 +60,18 @@ abstract class BaseOp implements Op {
         return in;
     }
 
+    /**
+     * The index into a per-example shape of a Keras axis, which counts the batch axis as 0: -1 is the last axis,
+     * 1 the first after the batch.
+     */
     static int axisIndex(int axis, int rank, String argument) throws ShapeException {
-        int a = axis < 0 ? rank + axis : axis;
+        if (axis == 0) {
+            throw new ShapeException("axis 0 is the batch axis; axes count from 1 (or from the end: -1)", argument);
+        }
+        int a = axis < 0 ? rank + axis : axis - 1;
         if (a < 0 || a >= rank) {
-            throw new ShapeException("axis " + axis + " is out of range for an input of rank " + rank
-                    + " (the batch axis is not counted)", argument);
+            throw new ShapeException("axis " + axis + " is out of range for an input of shape with " + rank
+                    + " axes besides the batch axis", argument);
         }
         return a;
     }

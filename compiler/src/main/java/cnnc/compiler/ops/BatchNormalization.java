@@ -1,5 +1,6 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
 import cnnc.compiler.ir.FusionKind;
@@ -8,6 +9,7 @@ import cnnc.compiler.ir.ShapeException;
 import cnnc.compiler.ir.WeightSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Keras {@code BatchNormalization} over the last (channel) axis (Ioffe and Szegedy 2015):
@@ -53,5 +55,24 @@ public final class BatchNormalization extends BaseOp {
         w.add(new WeightSpec("moving_mean", c, false));
         w.add(new WeightSpec("moving_variance", c, false));
         return w;
+    }
+
+    /** Inference: y = gamma·(x - moving_mean)/sqrt(moving_variance + epsilon) + beta. */
+    @Override
+    public NDArray reference(Attrs a, List<NDArray> in, Map<String, NDArray> w) {
+        NDArray y = Reference.copy(in.get(0));
+        double eps = a.getDouble("epsilon");
+        double[] mean = w.get("moving_mean").data();
+        double[] var = w.get("moving_variance").data();
+        double[] gamma = w.containsKey("gamma") ? w.get("gamma").data() : null;
+        double[] beta = w.containsKey("beta") ? w.get("beta").data() : null;
+        double[] d = y.data();
+        int c = mean.length;
+        for (int i = 0; i < d.length; i++) {
+            int ch = i % c;
+            double v = (d[i] - mean[ch]) / Math.sqrt(var[ch] + eps);
+            d[i] = v * (gamma == null ? 1 : gamma[ch]) + (beta == null ? 0 : beta[ch]);
+        }
+        return y;
     }
 }

@@ -1,11 +1,13 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
 import cnnc.compiler.ir.FusionKind;
 import cnnc.compiler.ir.Shape;
 import cnnc.compiler.ir.ShapeException;
 import java.util.List;
+import java.util.Map;
 
 /** Keras {@code Concatenate}: joins inputs along {@code axis} (default the last); other axes must agree. */
 public final class Concatenate extends BaseOp {
@@ -43,5 +45,32 @@ public final class Concatenate extends BaseOp {
             total += s.dim(axis);
         }
         return first.with(axis, total);
+    }
+
+    @Override
+    public NDArray reference(Attrs a, List<NDArray> in, Map<String, NDArray> w) {
+        int rank = in.get(0).rank();
+        int axis = a.getInt("axis") < 0 ? rank + a.getInt("axis") : a.getInt("axis");
+        int outer = 1;
+        for (int i = 0; i < axis; i++) {
+            outer *= in.get(0).dim(i);
+        }
+        int[] shape = in.get(0).shape();
+        int total = 0;
+        for (NDArray x : in) {
+            total += x.dim(axis);
+        }
+        shape[axis] = total;
+        NDArray out = NDArray.zeros(shape);
+        int outChunk = out.size() / outer;
+        int offset = 0;
+        for (NDArray x : in) {
+            int chunk = x.size() / outer;
+            for (int o = 0; o < outer; o++) {
+                System.arraycopy(x.data(), o * chunk, out.data(), o * outChunk + offset, chunk);
+            }
+            offset += chunk;
+        }
+        return out;
     }
 }

@@ -1,5 +1,6 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
 import cnnc.compiler.ir.FusionKind;
@@ -10,6 +11,7 @@ import cnnc.compiler.ir.ShapeException;
 import cnnc.compiler.ir.WeightSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Keras {@code Conv2D}: 2-D cross-correlation of an [H, W, C] image with {@code filters} kernels of
@@ -76,5 +78,12 @@ public final class Conv2D extends BaseOp {
     public long macs(Attrs a, List<Shape> inputs, Shape out) {
         IntPair k = a.getPair("kernel_size");
         return out.size() * k.h() * k.w() * inputs.get(0).dim(-1);
+    }
+
+    @Override
+    public NDArray reference(Attrs a, List<NDArray> in, Map<String, NDArray> w) {
+        NDArray y = Reference.conv(in.get(0), w.get("kernel"), a.getPair("kernel_size"), a.getPair("strides"),
+                a.getPair("dilation_rate"), a.get("padding", Padding.class));
+        return Reference.epilogue(y, w, a);
     }
 }

@@ -1,5 +1,6 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
 import cnnc.compiler.ir.FusionKind;
@@ -8,6 +9,7 @@ import cnnc.compiler.ir.ShapeException;
 import cnnc.compiler.ir.WeightSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Keras {@code Dense}: y = activation(x·W + b) on the last axis, W of [in, units]. Params in·units (+units);
@@ -47,5 +49,30 @@ public final class Dense extends BaseOp {
     @Override
     public long macs(Attrs a, List<Shape> inputs, Shape out) {
         return Math.multiplyExact(out.size(), inputs.get(0).dim(-1));
+    }
+
+    @Override
+    public NDArray reference(Attrs a, List<NDArray> in, Map<String, NDArray> w) {
+        NDArray x = in.get(0);
+        NDArray k = w.get("kernel");
+        int units = k.dim(1);
+        int inner = k.dim(0);
+        int rows = x.size() / inner;
+        int[] shape = x.shape();
+        shape[shape.length - 1] = units;
+        NDArray out = NDArray.zeros(shape);
+        double[] d = x.data();
+        double[] kd = k.data();
+        double[] o = out.data();
+        for (int r = 0; r < rows; r++) {
+            for (int u = 0; u < units; u++) {
+                double acc = 0;
+                for (int i = 0; i < inner; i++) {
+                    acc += d[r * inner + i] * kd[i * units + u];
+                }
+                o[r * units + u] = acc;
+            }
+        }
+        return Reference.epilogue(out, w, a);
     }
 }

@@ -1,5 +1,6 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
 import cnnc.compiler.ir.FusionKind;
@@ -10,6 +11,7 @@ import cnnc.compiler.ir.ShapeException;
 import cnnc.compiler.ir.WeightSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Keras {@code DepthwiseConv2D}: each input channel convolved with its own {@code depth_multiplier} kernels
@@ -61,5 +63,12 @@ public final class DepthwiseConv2D extends BaseOp {
     public long macs(Attrs a, List<Shape> inputs, Shape out) {
         IntPair k = a.getPair("kernel_size");
         return out.size() * k.h() * k.w();
+    }
+
+    @Override
+    public NDArray reference(Attrs a, List<NDArray> in, Map<String, NDArray> w) {
+        NDArray y = Reference.depthwise(in.get(0), w.get("depthwise_kernel"), a.getPair("kernel_size"),
+                a.getPair("strides"), a.getPair("dilation_rate"), a.get("padding", Padding.class));
+        return Reference.epilogue(y, w, a);
     }
 }

@@ -1,10 +1,12 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.Attrs;
 import cnnc.compiler.ir.FusionKind;
 import cnnc.compiler.ir.Shape;
 import cnnc.compiler.ir.ShapeException;
 import java.util.List;
+import java.util.Map;
 
 /** Keras {@code Flatten}: all axes but the batch one into one, in H, W, C (row-major) order. */
 public final class Flatten extends BaseOp {
@@ -19,5 +21,11 @@ public final class Flatten extends BaseOp {
         } catch (ArithmeticException e) {
             throw new ShapeException("Flatten's output size overflows 64 bits");
         }
+    }
+
+    @Override
+    public NDArray reference(Attrs a, List<NDArray> in, Map<String, NDArray> w) {
+        NDArray x = in.get(0);
+        return Reference.copy(x).reshape(x.dim(0), x.size() / x.dim(0));
     }
 }

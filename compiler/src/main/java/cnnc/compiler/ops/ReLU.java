@@ -1,10 +1,12 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
 import cnnc.compiler.ir.FusionKind;
 import cnnc.compiler.ir.Shape;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Keras {@code ReLU}: f(x) = min(x, max_value) for x ≥ threshold, negative_slope·(x - threshold) otherwise
@@ -22,5 +24,20 @@ public final class ReLU extends BaseOp {
     @Override
     public Shape inferShape(Attrs a, List<Shape> inputs) {
         return inputs.get(0);
+    }
+
+    /** Keras' relu(x, alpha, max_value, threshold): x ≤ threshold gives negative_slope·(x - threshold). */
+    @Override
+    public NDArray reference(Attrs a, List<NDArray> in, Map<String, NDArray> w) {
+        NDArray y = Reference.copy(in.get(0));
+        Double max = (Double) a.get("max_value");
+        double slope = a.getDouble("negative_slope");
+        double threshold = a.getDouble("threshold");
+        double[] d = y.data();
+        for (int i = 0; i < d.length; i++) {
+            double x = d[i];
+            d[i] = x > threshold ? (max == null ? x : Math.min(Math.max(x, 0), max)) : slope * (x - threshold);
+        }
+        return y;
     }
 }

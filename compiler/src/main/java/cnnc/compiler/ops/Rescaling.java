@@ -1,10 +1,12 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
 import cnnc.compiler.ir.FusionKind;
 import cnnc.compiler.ir.Shape;
 import java.util.List;
+import java.util.Map;
 
 /** Keras {@code Rescaling}: y = x·scale + offset (e.g. {@code Rescaling(1/255)} for pixel values). */
 public final class Rescaling extends BaseOp {
@@ -17,5 +19,17 @@ public final class Rescaling extends BaseOp {
     @Override
     public Shape inferShape(Attrs a, List<Shape> inputs) {
         return inputs.get(0);
+    }
+
+    @Override
+    public NDArray reference(Attrs a, List<NDArray> in, Map<String, NDArray> w) {
+        NDArray y = Reference.copy(in.get(0));
+        double scale = a.getDouble("scale");
+        double offset = a.getDouble("offset");
+        double[] d = y.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = d[i] * scale + offset;
+        }
+        return y;
     }
 }

@@ -1,11 +1,13 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
 import cnnc.compiler.ir.FusionKind;
 import cnnc.compiler.ir.Shape;
 import cnnc.compiler.ir.ShapeException;
 import java.util.List;
+import java.util.Map;
 
 /** Keras {@code Reshape(target_shape)}: the same elements in row-major order; one dimension may be -1 (inferred). */
 public final class Reshape extends BaseOp {
@@ -42,5 +44,27 @@ public final class Reshape extends BaseOp {
                     + Attrs.format(target) + " (" + known + " elements)", "target_shape");
         }
         return Shape.of(dims);
+    }
+
+    @Override
+    public NDArray reference(Attrs a, List<NDArray> in, Map<String, NDArray> w) {
+        NDArray x = in.get(0);
+        List<Integer> t = a.getIntList("target_shape");
+        int[] shape = new int[t.size() + 1];
+        shape[0] = x.dim(0);
+        int known = 1;
+        int unknown = -1;
+        for (int i = 0; i < t.size(); i++) {
+            shape[i + 1] = t.get(i);
+            if (t.get(i) == -1) {
+                unknown = i + 1;
+            } else {
+                known *= t.get(i);
+            }
+        }
+        if (unknown > 0) {
+            shape[unknown] = x.size() / x.dim(0) / known;
+        }
+        return Reference.copy(x).reshape(shape);
     }
 }

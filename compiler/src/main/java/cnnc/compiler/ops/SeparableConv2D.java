@@ -1,5 +1,6 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
 import cnnc.compiler.ir.FusionKind;
@@ -10,6 +11,7 @@ import cnnc.compiler.ir.ShapeException;
 import cnnc.compiler.ir.WeightSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Keras {@code SeparableConv2D}: a depthwise convolution (no bias) followed by a 1×1 pointwise convolution to
@@ -67,5 +69,14 @@ public final class SeparableConv2D extends BaseOp {
         long mult = a.getInt("depth_multiplier");
         long spatial = out.dim(0) * out.dim(1);
         return spatial * c * mult * k.h() * k.w() + spatial * c * mult * out.dim(2);
+    }
+
+    @Override
+    public NDArray reference(Attrs a, List<NDArray> in, Map<String, NDArray> w) {
+        NDArray d = Reference.depthwise(in.get(0), w.get("depthwise_kernel"), a.getPair("kernel_size"),
+                a.getPair("strides"), a.getPair("dilation_rate"), a.get("padding", Padding.class));
+        NDArray y = Reference.conv(d, w.get("pointwise_kernel"), IntPair.square(1), IntPair.square(1),
+                IntPair.square(1), Padding.VALID);
+        return Reference.epilogue(y, w, a);
     }
 }
