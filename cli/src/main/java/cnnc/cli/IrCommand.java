@@ -24,7 +24,7 @@ final class IrCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Pipeline pipeline = Pipeline.analysis();
+        Pipeline pipeline = Pipeline.inference();
         if (after != null && !pipeline.names().contains(after)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "unknown pass '" + after
                     + "'; the passes are: " + String.join(", ", pipeline.names()));
@@ -40,7 +40,7 @@ final class IrCommand implements Callable<Integer> {
     static final class PassNames implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
-            return Pipeline.analysis().names().iterator();
+            return Pipeline.inference().names().iterator();
         }
     }
 }

@@ -1,25 +1,33 @@
 package cnnc.compiler.diag;
 
 import java.util.Collection;
+import java.util.Locale;
 
-/** "Did you mean" suggestions by edit distance (Levenshtein), case-insensitive. */
+/**
+ * "Did you mean" suggestions by edit distance, case-insensitive. The distance is Damerau's optimal string alignment
+ * (Levenshtein plus swapping two neighbouring letters as one edit), so that {@code rleu} suggests {@code relu}.
+ * Candidates whose length alone rules them out are skipped, so a search over many names stays cheap.
+ */
 public final class Suggestions {
     private Suggestions() {}
 
     /** The closest candidate within a distance that still looks like a typo, or null. */
     public static String closest(String word, Collection<String> candidates) {
+        String lower = word.toLowerCase(Locale.ROOT);
+        int limit = Math.max(1, Math.min(3, word.length() / 3));
         String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        String lower = word.toLowerCase(java.util.Locale.ROOT);
+        int bestDistance = limit + 1;
         for (String c : candidates) {
-            int d = distance(lower, c.toLowerCase(java.util.Locale.ROOT));
+            if (Math.abs(c.length() - word.length()) >= bestDistance) {
+                continue;
+            }
+            int d = distance(lower, c.toLowerCase(Locale.ROOT));
             if (d < bestDistance) {
                 bestDistance = d;
                 best = c;
             }
         }
-        int limit = Math.max(1, Math.min(3, word.length() / 3));
-        return bestDistance <= limit ? best : null;
+        return best;
     }
 
     /** {@code "; did you mean `X`?"} or the empty string. */
@@ -28,7 +36,9 @@ public final class Suggestions {
         return c == null ? "" : "; did you mean `" + c + "`?";
     }
 
+    /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions. */
     static int distance(String a, String b) {
+        int[] before = new int[b.length() + 1];
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
@@ -38,9 +48,14 @@ public final class Suggestions {
             cur[0] = i;
             for (int j = 1; j <= b.length(); j++) {
                 int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                int d = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d = Math.min(d, before[j - 2] + 1);
+                }
+                cur[j] = d;
             }
-            int[] t = prev;
+            int[] t = before;
+            before = prev;
             prev = cur;
             cur = t;
         }

@@ -1,5 +1,6 @@
 package cnnc.compiler.interp;
 
+import cnnc.compiler.ir.FusedOp;
 import cnnc.compiler.ir.Graph;
 import cnnc.compiler.ir.GraphInput;
 import cnnc.compiler.ir.NDArray;
@@ -62,9 +63,10 @@ public final class Interpreter {
             }
             Map<String, NDArray> w = new HashMap<>();
             for (WeightSpec spec : n.op().weights(n.attrs(), n.inputs().stream().map(g::shapeOf).toList())) {
-                Tensor t = weights.get(n.name() + "." + spec.name());
+                String key = n.op() instanceof FusedOp ? spec.name() : n.name() + "." + spec.name();
+                Tensor t = weights.get(key);
                 if (t == null) {
-                    throw new IllegalArgumentException("no weight `" + n.name() + "." + spec.name() + "`");
+                    throw new IllegalArgumentException("no weight `" + key + "`");
                 }
                 w.put(spec.name(), NDArray.of(t));
             }

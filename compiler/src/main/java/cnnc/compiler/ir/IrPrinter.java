@@ -19,7 +19,8 @@ public final class IrPrinter {
         out.append(g.inputs().stream().map(i -> "%" + i.name() + ": " + i.shape()).collect(Collectors.joining(", ")));
         out.append(") {\n");
         for (Node n : g.nodes()) {
-            out.append("  %").append(n.name()).append(" = ").append(n.op().name()).append('(').append(n.attrs())
+            String body = n.op() instanceof FusedOp f ? f.describe() : n.attrs().toString();
+            out.append("  %").append(n.name()).append(" = ").append(n.op().name()).append('(').append(body)
                     .append(")(").append(n.inputs().stream().map(i -> "%" + i).collect(Collectors.joining(", ")))
                     .append(')');
             if (n.shape() != null) {

@@ -54,6 +54,11 @@ public interface Op {
 
     FusionKind fusionKind();
 
+    /** The fusion kind of one application; differs from {@link #fusionKind()} where an argument changes it. */
+    default FusionKind fusionKind(Attrs attrs) {
+        return fusionKind();
+    }
+
     /**
      * The op's definition at inference: plain loops in double precision over a batch. Inputs and the result carry
      * the batch axis first; {@code weights} holds this layer's weights by Keras name, in Keras layout.

@@ -17,8 +17,13 @@ import java.util.Map;
 final class ArgBinder {
     private ArgBinder() {}
 
-    /** The attributes, or null when an error was reported through {@code errors}. */
-    static Attrs bind(String callee, Span calleeSpan, List<ArgSpec> specs, List<BoundArg> args, Lowering.Errors errors) {
+    /**
+     * The attributes, or null when an error was reported through {@code errors}. {@code earlierErrors} says that an
+     * argument of this call already failed (and is missing from {@code args}); then a required argument that seems
+     * missing is most likely that one, so it is not reported again.
+     */
+    static Attrs bind(String callee, Span calleeSpan, List<ArgSpec> specs, List<BoundArg> args,
+            boolean earlierErrors, Errors errors) {
         Map<String, BoundArg> given = new HashMap<>();
         boolean ok = true;
         boolean seenKeyword = false;
@@ -31,9 +36,11 @@ final class ArgBinder {
                     continue;
                 }
                 if (position >= specs.size()) {
-                    errors.error(b.arg().span(), callee + " takes at most " + specs.size()
-                            + " positional argument" + (specs.size() == 1 ? "" : "s") + ", got "
-                            + countPositional(args));
+                    if (position == specs.size()) {
+                        errors.error(b.arg().span(), callee + " takes at most " + specs.size()
+                                + " positional argument" + (specs.size() == 1 ? "" : "s") + ", got "
+                                + countPositional(args));
+                    }
                     ok = false;
                     position++;
                     continue;
@@ -57,7 +64,11 @@ final class ArgBinder {
                 }
                 if (given.containsKey(spec.name())) {
                     BoundArg first = given.get(spec.name());
-                    errors.error(b.arg().span(), "argument `" + spec.name() + "` given twice (first at "
+                    String as = first.arg().key() != null && !first.arg().key().equals(spec.name())
+                            ? "as `" + first.arg().key() + "` " : "";
+                    String here = b.arg().key().equals(spec.name()) ? "" : ", here as `" + b.arg().key() + "`";
+                    errors.error(b.arg().span(), "argument `" + spec.name() + "` given twice" + here + " (first "
+                            + as + "at "
                             + first.arg().span().line() + ":" + first.arg().span().column() + ")");
                     ok = false;
                     continue;
@@ -65,14 +76,15 @@ final class ArgBinder {
                 given.put(spec.name(), b);
             }
         }
+        boolean quiet = earlierErrors || !ok;
         Attrs.Builder attrs = Attrs.builder();
         for (ArgSpec spec : specs) {
             BoundArg b = given.get(spec.name());
             if (b == null) {
-                if (spec.required()) {
+                if (spec.required() && !quiet) {
                     errors.error(calleeSpan, callee + " is missing its required argument `" + spec.name() + "`");
-                    ok = false;
                 }
+                ok &= !spec.required();
                 attrs.put(spec.name(), spec.defaultValue(), null);
                 continue;
             }

@@ -105,20 +105,12 @@ public final class Lowering {
     }
 
     private Graph model(Decl.Model model) {
-        Scope top = new Scope("", Map.of(), null, new Namer(), "");
-        for (Stmt s : model.body()) {
-            if (s instanceof Stmt.Layer l && l.target() != null) {
-                top.namer.reserve(l.target().name());
-            }
-            if (s instanceof Stmt.Input in) {
-                top.namer.reserve(in.name());
-            }
-        }
+        Scope top = new Scope("", Map.of(), null, Namer.reserving(model.body()), "");
         List<String> outputs = null;
         Span outputSpan = null;
         String prev = null;
         for (Stmt s : model.body()) {
-            if (tooLarge) {
+            if (tooLarge || errors.tooMany()) {
                 break;
             }
             if (s instanceof Stmt.Output out) {
@@ -146,11 +138,12 @@ public final class Lowering {
             }
             prev = statement(s, top, prev);
         }
-        if (inputs.isEmpty()) {
+        // Only when nothing more specific was said: a failed input or layer statement has been reported already.
+        boolean quiet = !errors.diags.hasErrors();
+        if (quiet && inputs.isEmpty()) {
             errors.error(model.span(), "model `" + model.name() + "` has no input; declare one like "
                     + "`input [28, 28, 1]`");
-        }
-        if (nodes.isEmpty() && inputs.size() > 0) {
+        } else if (quiet && nodes.isEmpty()) {
             errors.error(model.span(), "model `" + model.name() + "` has no layers");
         }
         if (outputs == null) {
@@ -269,9 +262,9 @@ public final class Lowering {
             ins.add(prev);
         }
         if (block != null) {
-            return blockCall(l, block, target, args, ins, inputsOk && argsOk, scope);
+            return blockCall(l, block, target, args, ins, inputsOk, argsOk, scope);
         }
-        Attrs attrs = ArgBinder.bind(callee, l.call().calleeSpan(), op.args(), args, errors);
+        Attrs attrs = ArgBinder.bind(callee, l.call().calleeSpan(), op.args(), args, !argsOk, errors);
         if (attrs != null) {
             try {
                 op.validate(attrs);
@@ -321,15 +314,18 @@ public final class Lowering {
     }
 
     private String blockCall(Stmt.Layer l, Decl.Block block, Ref target, List<BoundArg> args, List<String> ins,
-            boolean ok, Scope scope) {
+            boolean inputsOk, boolean argsOk, Scope scope) {
         if (expanding.contains(block.name())) {
-            errors.error(l.call().calleeSpan(), "block `" + block.name() + "` uses itself; blocks cannot be recursive");
+            List<String> chain = new ArrayList<>(expanding);
+            java.util.Collections.reverse(chain);
+            chain = chain.subList(chain.indexOf(block.name()), chain.size());
+            errors.error(l.call().calleeSpan(), "block `" + block.name() + "` is used inside itself ("
+                    + String.join(" → ", chain.stream().map(n -> "`" + n + "`").toList()) + " → `" + block.name()
+                    + "`); blocks cannot be recursive");
             return define(scope, target, POISON);
         }
-        Map<String, Value> env = bindBlockArgs(block, l, args);
-        if (env == null) {
-            ok = false;
-        }
+        Map<String, Value> env = bindBlockArgs(block, l, args, !argsOk);
+        boolean ok = inputsOk && argsOk && env != null;
         List<Stmt.Input> declared = new ArrayList<>();
         for (Stmt s : block.body()) {
             if (s instanceof Stmt.Input in) {
@@ -353,10 +349,10 @@ public final class Lowering {
         if (instance == null || !ok) {
             return define(scope, target, POISON);
         }
-        Scope inner = new Scope(instance + "/", env, null, new Namer(), "");
+        Scope inner = new Scope(instance + "/", env, null, Namer.reserving(block.body()), "");
         expanding.push(block.name());
-        errors.context.push("in block `" + block.name() + "` instance `" + instance + "` (used at "
-                + l.span().line() + ":" + l.span().column() + ")");
+        errors.context.push("in instance `" + instance + "` of block `" + block.name() + "`, used at "
+                + l.span().line() + ":" + l.span().column());
         try {
             String prev = ins.get(0);
             for (int i = 0; i < declared.size(); i++) {
@@ -393,7 +389,8 @@ public final class Lowering {
         }
     }
 
-    private Map<String, Value> bindBlockArgs(Decl.Block block, Stmt.Layer l, List<BoundArg> args) {
+    private Map<String, Value> bindBlockArgs(Decl.Block block, Stmt.Layer l, List<BoundArg> args,
+            boolean earlierErrors) {
         Map<String, Value> env = new LinkedHashMap<>();
         Map<String, Span> given = new HashMap<>();
         boolean ok = true;
@@ -411,7 +408,8 @@ public final class Lowering {
                 }
                 if (position >= params.size()) {
                     errors.error(a.span(), "block `" + block.name() + "` takes at most " + params.size()
-                            + " positional argument" + (params.size() == 1 ? "" : "s"));
+                            + " positional argument" + (params.size() == 1 ? "" : "s") + ", got "
+                            + args.stream().filter(x -> x.arg().positional()).count());
                     ok = false;
                     continue;
                 }
@@ -427,7 +425,9 @@ public final class Lowering {
                 }
             }
             if (given.containsKey(key)) {
-                errors.error(a.span(), "argument `" + key + "` given twice");
+                Span first = given.get(key);
+                errors.error(a.span(), "argument `" + key + "` given twice (first at " + first.line() + ":"
+                        + first.column() + ")");
                 ok = false;
                 continue;
             }
@@ -439,8 +439,11 @@ public final class Lowering {
                 continue;
             }
             if (p.defaultValue() == null) {
-                errors.error(l.call().calleeSpan(), "block `" + block.name() + "` is missing its required argument `"
-                        + p.name() + "`");
+                // After a bad argument the "missing" one is most likely that argument, already reported.
+                if (ok && !earlierErrors) {
+                    errors.error(l.call().calleeSpan(), "block `" + block.name()
+                            + "` is missing its required argument `" + p.name() + "`");
+                }
                 ok = false;
                 continue;
             }
@@ -472,7 +475,7 @@ public final class Lowering {
             return define(scope, r.target(), POISON);
         }
         String value = prev;
-        for (long i = 1; i <= count && !tooLarge; i++) {
+        for (long i = 1; i <= count && !tooLarge && !errors.tooMany(); i++) {
             Scope iteration = new Scope(scope.prefix, scope.env, scope, scope.namer, scope.suffix + "_" + i);
             for (Stmt s : r.body()) {
                 value = statement(s, iteration, value);
@@ -508,16 +511,6 @@ public final class Lowering {
 
     private static boolean isName(String s) {
         return s.matches("[A-Za-z_][A-Za-z_0-9]*");
-    }
-
-    /** Counts Keras auto-names per stem within one model or block instance. */
-    private static final class Namer {
-        private final Map<String, Integer> counters = new HashMap<>();
-        private final Set<String> reserved = new HashSet<>();
-
-        void reserve(String name) {
-            reserved.add(name);
-        }
     }
 
     /** Names visible at one place: a model body, a block instance, or one iteration of a repeat. */
@@ -583,29 +576,11 @@ public final class Lowering {
                 int k = namer.counters.merge(stem, 1, Integer::sum) - 1;
                 String local = k == 0 ? stem : stem + "_" + k;
                 String full = prefix + local;
-                if (!namer.reserved.contains(local) && !l.usedNames.contains(full) && lookup(local) == null) {
+                if (!namer.isReserved(local) && !l.usedNames.contains(full) && lookup(local) == null) {
                     l.define(full, null);
                     return new String[] {local, full};
                 }
             }
-        }
-    }
-
-    /** Reports errors once per place and message, with the block instance they arose in. */
-    static final class Errors {
-        final Diagnostics diags;
-        final Deque<String> context = new ArrayDeque<>();
-        private final Set<String> seen = new HashSet<>();
-
-        Errors(Diagnostics diags) {
-            this.diags = diags;
-        }
-
-        void error(Span span, String message) {
-            if (!seen.add(span + "\u0000" + message)) {
-                return;
-            }
-            diags.error(span, context.isEmpty() ? message : message + " (" + context.peek() + ")");
         }
     }
 }

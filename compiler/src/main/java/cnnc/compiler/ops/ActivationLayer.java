@@ -15,6 +15,12 @@ public final class ActivationLayer extends BaseOp {
                 ArgSpec.required("activation", ArgTypes.activation())));
     }
 
+    /** Softmax reduces over the last axis; every other activation is elementwise. */
+    @Override
+    public FusionKind fusionKind(Attrs a) {
+        return a.get("activation", Activation.class) == Activation.SOFTMAX ? FusionKind.REDUCE : FusionKind.ELEMWISE;
+    }
+
     @Override
     public Shape inferShape(Attrs a, List<Shape> inputs) {
         return inputs.get(0);

@@ -21,6 +21,11 @@ public final class Pipeline {
         return new Pipeline(List.of(new InferShapes()));
     }
 
+    /** Everything inference code generation needs: shapes, then fusion. */
+    public static Pipeline inference() {
+        return new Pipeline(List.of(new InferShapes(), new Fuse()));
+    }
+
     public List<String> names() {
         List<String> out = new ArrayList<>();
         out.add("lower");
