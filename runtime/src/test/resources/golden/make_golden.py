@@ -25,7 +25,7 @@ Conventions implemented (Keras 2 / TensorFlow semantics, translated to PyTorch b
   acts on the last axis of any rank (x @ kernel + bias).
 * Padding (F.pad, explicit, never torch's symmetric `padding=`):
   valid = none; same = output ceil(n/s), total padding max((out-1)*s + (k-1)*d + 1 - n, 0), the SMALLER half
-  before (top/left), as TensorFlow; full = (k-1)*d + 1 - 1 cells on each side; an int p pads p on all four
+  before (top/left), as TensorFlow; full = (k-1)*d cells on each side; an int p pads p on all four
   sides; a pair (ph, pw) pads ph top and bottom, pw left and right; ((t, b), (l, r)) pads exactly that.
 * Pooling with same padding: padded cells take no part. Max pads with -inf; average divides the window's sum by
   the number of real cells (the sum and the count are both zero-padded average pools); L2 pooling is

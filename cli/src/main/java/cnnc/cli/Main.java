@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "cnnc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A compiler for convolutional neural networks.",
-        subcommands = {SummaryCommand.class, IrCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SummaryCommand.class, IrCommand.class, InitCommand.class, RunCommand.class,
+                CompileCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_INVALID = 1;
     public static final int EXIT_USAGE = 2;

@@ -12,8 +12,12 @@ import org.antlr.v4.runtime.TokenStream;
  * token order, so a file with many errors is still scanned once.
  */
 final class OpenBrackets {
-    /** One open bracket: its token and a description of what it opened. */
-    record Open(Token token, String what) {
+    /** One open bracket: its token, a description of what it opened, and the layer or block it calls (or null). */
+    record Open(Token token, String what, String callee) {
+        Open(Token token, String what) {
+            this(token, what, null);
+        }
+
         char closer() {
             return switch (token.getType()) {
                 case CnnLexer.LBRACE -> '}';
@@ -76,9 +80,14 @@ final class OpenBrackets {
                 stack.push(new Open(t, pendingOwner == null ? "`{`" : pendingOwner));
                 pendingOwner = null;
             }
-            case CnnLexer.LPAREN -> stack.push(new Open(t, previous != null && previous.getType() == CnnLexer.IDENT
-                    ? "`" + previous.getText() + "(`"
-                    : previous != null && previous.getType() == CnnLexer.RPAREN ? "the input list `(`" : "`(`"));
+            case CnnLexer.LPAREN -> {
+                if (previous != null && previous.getType() == CnnLexer.IDENT) {
+                    stack.push(new Open(t, "`" + previous.getText() + "(`", previous.getText()));
+                } else {
+                    stack.push(new Open(t, previous != null && previous.getType() == CnnLexer.RPAREN
+                            ? "the input list `(`" : "`(`"));
+                }
+            }
             case CnnLexer.LBRACK -> stack.push(new Open(t, "the shape `[`"));
             case CnnLexer.RBRACE, CnnLexer.RPAREN, CnnLexer.RBRACK -> {
                 if (!stack.isEmpty()) {

@@ -7,7 +7,6 @@ import cnnc.grammar.CnnParser;
 import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
-import org.antlr.v4.runtime.DefaultErrorStrategy;
 import org.antlr.v4.runtime.atn.PredictionMode;
 import org.antlr.v4.runtime.misc.ParseCancellationException;
 
@@ -36,7 +35,7 @@ public final class Parser {
             tokens.seek(0);
             parser.reset();
             parser.addErrorListener(errors);
-            parser.setErrorHandler(new DefaultErrorStrategy());
+            parser.setErrorHandler(new LineRecovery());
             parser.getInterpreter().setPredictionMode(PredictionMode.LL);
             tree = parser.file();
         }

@@ -56,10 +56,13 @@ final class SyntaxErrors extends BaseErrorListener {
         if (t.getType() == CnnLexer.ERROR_CHAR) {
             String text = t.getText();
             if (text.equals("'") || text.equals("\"")) {
-                return Diagnostic.error(at, "unterminated string: close it with " + text
-                        + " on the same line");
+                return Diagnostic.error(at, "unterminated string: close it with `" + text + "` on the same line");
             }
             return Diagnostic.error(at, "unexpected character " + quoteChar(text));
+        }
+        if (isKeyword(t) && t.getTokenIndex() + 1 < parser.getTokenStream().size()
+                && parser.getTokenStream().get(t.getTokenIndex() + 1).getType() == CnnLexer.ASSIGN) {
+            return Diagnostic.error(at, "`" + t.getText() + "` is a keyword and cannot be used as a name");
         }
         IntervalSet expected = expected(parser);
         Token prev = brackets.previous(t.getTokenIndex());
@@ -71,6 +74,10 @@ final class SyntaxErrors extends BaseErrorListener {
                     + ":" + (open.token().getCharPositionInLine() + 1) + ")";
             return Diagnostic.error(after(prev), (eof ? "unexpected end of file: missing `" : "missing `")
                     + open.closer() + "` to close " + open.what() + opened);
+        }
+        if (isStrayCloser(t, open)) {
+            return Diagnostic.error(at, "unexpected `" + t.getText() + "`: there is no open `"
+                    + opener(t.getType()) + "` for it to close");
         }
         if (isKeyword(t) && expected.contains(CnnParser.IDENT)) {
             return Diagnostic.error(at, "`" + t.getText() + "` is a keyword and cannot be used as a name"
@@ -94,9 +101,9 @@ final class SyntaxErrors extends BaseErrorListener {
                     "expected a statement: a layer call like `Conv2D(16, kernel_size=3)`, `input`, `output` or"
                             + " `repeat`";
             case CnnParser.RULE_layerCall, CnnParser.RULE_argument, CnnParser.RULE_expr -> {
-                if (expected.contains(CnnParser.COMMA) && expected.contains(CnnParser.RPAREN) && open != null
-                        && open.closer() == ')') {
-                    yield "expected `,` or `)` after an argument of " + open.what();
+                if (expected.contains(CnnParser.COMMA) && expected.contains(CnnParser.RPAREN)) {
+                    String callee = open == null ? null : open.callee();
+                    yield "expected `,` or `)`" + (callee == null ? "" : " after an argument of `" + callee + "`");
                 }
                 if (expected.contains(CnnParser.INTEGER) && rule != CnnParser.RULE_expr) {
                     yield "expected an argument like `16`, `(3, 3)` or `kernel_size=3`"
@@ -127,6 +134,23 @@ final class SyntaxErrors extends BaseErrorListener {
             case '}' -> CnnParser.RBRACE;
             case ']' -> CnnParser.RBRACK;
             default -> CnnParser.RPAREN;
+        };
+    }
+
+    /** A `)` or `]` among statements, or a `}` outside any definition. */
+    private static boolean isStrayCloser(Token t, OpenBrackets.Open open) {
+        return switch (t.getType()) {
+            case CnnLexer.RPAREN, CnnLexer.RBRACK -> open == null || open.closer() == '}';
+            case CnnLexer.RBRACE -> open == null;
+            default -> false;
+        };
+    }
+
+    private static char opener(int closerType) {
+        return switch (closerType) {
+            case CnnLexer.RPAREN -> '(';
+            case CnnLexer.RBRACK -> '[';
+            default -> '{';
         };
     }
 

@@ -14,7 +14,8 @@ public final class Suggestions {
     /** The closest candidate within a distance that still looks like a typo, or null. */
     public static String closest(String word, Collection<String> candidates) {
         String lower = word.toLowerCase(Locale.ROOT);
-        int limit = Math.max(1, Math.min(3, word.length() / 3));
+        // One edit in three letters, at most three; a word of one or two letters only matches up to case.
+        int limit = word.length() < 3 ? 0 : Math.max(1, Math.min(3, word.length() / 3));
         String best = null;
         int bestDistance = limit + 1;
         for (String c : candidates) {

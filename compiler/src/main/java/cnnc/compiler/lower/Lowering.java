@@ -105,7 +105,7 @@ public final class Lowering {
     }
 
     private Graph model(Decl.Model model) {
-        Scope top = new Scope("", Map.of(), null, Namer.reserving(model.body()), "");
+        Scope top = new Scope("", Map.of(), null, Namer.reserving(model.body(), Map.of()), "", model.body());
         List<String> outputs = null;
         Span outputSpan = null;
         String prev = null;
@@ -349,7 +349,7 @@ public final class Lowering {
         if (instance == null || !ok) {
             return define(scope, target, POISON);
         }
-        Scope inner = new Scope(instance + "/", env, null, Namer.reserving(block.body()), "");
+        Scope inner = new Scope(instance + "/", env, null, Namer.reserving(block.body(), env), "", block.body());
         expanding.push(block.name());
         errors.context.push("in instance `" + instance + "` of block `" + block.name() + "`, used at "
                 + l.span().line() + ":" + l.span().column());
@@ -476,7 +476,8 @@ public final class Lowering {
         }
         String value = prev;
         for (long i = 1; i <= count && !tooLarge && !errors.tooMany(); i++) {
-            Scope iteration = new Scope(scope.prefix, scope.env, scope, scope.namer, scope.suffix + "_" + i);
+            Scope iteration = new Scope(scope.prefix, scope.env, scope, scope.namer, scope.suffix + "_" + i,
+                    r.body());
             for (Stmt s : r.body()) {
                 value = statement(s, iteration, value);
             }
@@ -509,6 +510,28 @@ public final class Lowering {
         return true;
     }
 
+    /** Where {@code name} is written as a definition among {@code body}'s own statements, or null. */
+    private static Span definedIn(List<Stmt> body, String name) {
+        for (Stmt s : body) {
+            if (s instanceof Stmt.Input in && in.name().equals(name)) {
+                return in.nameSpan();
+            }
+            Ref target = s instanceof Stmt.Layer l ? l.target() : s instanceof Stmt.Repeat r ? r.target() : null;
+            if (target != null && target.name().equals(name)) {
+                return target.span();
+            }
+            if (s instanceof Stmt.Layer l) {
+                for (Arg a : l.call().args()) {
+                    if ("name".equals(a.key()) && (a.value() instanceof Expr.StrLit str && str.value().equals(name)
+                            || a.value() instanceof Expr.Ident id && id.name().equals(name))) {
+                        return a.span();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     private static boolean isName(String s) {
         return s.matches("[A-Za-z_][A-Za-z_0-9]*");
     }
@@ -520,14 +543,17 @@ public final class Lowering {
         final Scope parent;
         final Namer namer;
         final String suffix;
+        /** The statements of this scope, to tell a name used too early from one never defined. */
+        final List<Stmt> body;
         final Map<String, String> names = new HashMap<>();
 
-        Scope(String prefix, Map<String, Value> env, Scope parent, Namer namer, String suffix) {
+        Scope(String prefix, Map<String, Value> env, Scope parent, Namer namer, String suffix, List<Stmt> body) {
             this.prefix = prefix;
             this.env = env;
             this.parent = parent;
             this.namer = namer;
             this.suffix = suffix;
+            this.body = body;
         }
 
         String lookup(String name) {
@@ -543,6 +569,15 @@ public final class Lowering {
         String resolve(Ref r, Lowering l) {
             String v = lookup(r.name());
             if (v == null) {
+                for (Scope s = this; s != null; s = s.parent) {
+                    Span at = Lowering.definedIn(s.body, r.name());
+                    if (at != null) {
+                        l.errors.error(r.span(), "`" + r.name() + "` is used before it is defined (at " + at.line()
+                                + ":" + at.column() + "); a name can be used only after the statement that defines"
+                                + " it");
+                        return null;
+                    }
+                }
                 List<String> visible = new ArrayList<>();
                 for (Scope s = this; s != null; s = s.parent) {
                     visible.addAll(s.names.keySet());

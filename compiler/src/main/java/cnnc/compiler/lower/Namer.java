@@ -3,6 +3,9 @@ package cnnc.compiler.lower;
 import cnnc.compiler.ast.Arg;
 import cnnc.compiler.ast.Expr;
 import cnnc.compiler.ast.Stmt;
+import cnnc.compiler.ir.Value;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -12,62 +15,90 @@ import java.util.Set;
 /**
  * Counts Keras auto-names per stem within one model body or block instance, skipping the names the user wrote, so
  * that an automatic name never takes a name written later in the same body. A name written inside a {@code repeat}
- * becomes {@code name_k} in the k-th iteration ({@code name_j_k} when repeats nest), so every {@code name_…} with
- * numeric suffixes is kept free as well.
+ * of n iterations becomes {@code name_1} ... {@code name_n} ({@code name_i_j} when repeats nest), and those names are
+ * kept free as well.
  */
 final class Namer {
     final Map<String, Integer> counters = new HashMap<>();
     private final Set<String> reserved = new HashSet<>();
-    private final Set<String> repeatedStems = new HashSet<>();
+    /** Names written in repeats: "name/depth" → the iteration counts of the enclosing repeats, outermost first. */
+    private final Map<String, List<long[]>> repeated = new HashMap<>();
 
-    /** A namer for {@code body} that keeps the names written in it free. */
-    static Namer reserving(List<Stmt> body) {
+    /** A namer for {@code body} (whose block parameters are {@code env}) that keeps the names written in it free. */
+    static Namer reserving(List<Stmt> body, Map<String, Value> env) {
         Namer n = new Namer();
-        n.reserve(body, false);
+        n.reserve(body, env, new long[0]);
         return n;
     }
 
-    private void reserve(List<Stmt> body, boolean inRepeat) {
-        Set<String> into = inRepeat ? repeatedStems : reserved;
+    private void reserve(List<Stmt> body, Map<String, Value> env, long[] counts) {
         for (Stmt s : body) {
             if (s instanceof Stmt.Input in) {
-                into.add(in.name());
+                add(in.name(), counts);
             } else if (s instanceof Stmt.Layer l) {
                 if (l.target() != null) {
-                    into.add(l.target().name());
+                    add(l.target().name(), counts);
                 }
                 for (Arg a : l.call().args()) {
                     if ("name".equals(a.key()) && a.value() instanceof Expr.StrLit str) {
-                        into.add(str.value());
+                        add(str.value(), counts);
                     } else if ("name".equals(a.key()) && a.value() instanceof Expr.Ident id) {
-                        into.add(id.name());
+                        add(id.name(), counts);
                     }
                 }
             } else if (s instanceof Stmt.Repeat r) {
                 if (r.target() != null) {
-                    into.add(r.target().name());
+                    add(r.target().name(), counts);
                 }
-                reserve(r.body(), true);
+                long[] inner = Arrays.copyOf(counts, counts.length + 1);
+                try {
+                    inner[counts.length] = Evaluator.eval(r.count(), env) instanceof Value.Int i ? i.value() : 0;
+                } catch (Evaluator.EvalException e) {
+                    inner[counts.length] = 0;
+                }
+                reserve(r.body(), env, inner);
             }
         }
     }
 
-    /** Whether {@code local} is a name the user wrote (or one a repeat iteration turns a written name into). */
+    private void add(String name, long[] counts) {
+        if (counts.length == 0) {
+            reserved.add(name);
+        } else {
+            repeated.computeIfAbsent(name + "/" + counts.length, k -> new ArrayList<>()).add(counts);
+        }
+    }
+
+    /** Whether {@code local} is a name the user wrote, or one that a repeat iteration makes of a written name. */
     boolean isReserved(String local) {
         if (reserved.contains(local)) {
             return true;
         }
+        List<Long> suffixes = new ArrayList<>();
         String base = local;
         while (true) {
             int underscore = base.lastIndexOf('_');
-            if (underscore <= 0 || underscore == base.length() - 1 || !digits(base, underscore + 1)) {
+            if (underscore <= 0 || underscore == base.length() - 1 || underscore < base.length() - 18
+                    || !digits(base, underscore + 1)) {
                 return false;
             }
+            suffixes.add(0, Long.parseLong(base.substring(underscore + 1)));
             base = base.substring(0, underscore);
-            if (repeatedStems.contains(base)) {
-                return true;
+            for (long[] counts : repeated.getOrDefault(base + "/" + suffixes.size(), List.of())) {
+                if (within(suffixes, counts)) {
+                    return true;
+                }
             }
         }
+    }
+
+    private static boolean within(List<Long> suffixes, long[] counts) {
+        for (int i = 0; i < counts.length; i++) {
+            if (suffixes.get(i) < 1 || suffixes.get(i) > counts[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean digits(String s, int from) {

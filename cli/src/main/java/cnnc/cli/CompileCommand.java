@@ -1,0 +1,91 @@
+package cnnc.cli;
+
+import cnnc.codegen.java.JavaGenerator;
+import cnnc.codegen.java.JavaModel;
+import cnnc.compiler.ir.Graph;
+import cnnc.compiler.ir.Tensor;
+import cnnc.compiler.passes.Pipeline;
+import cnnc.runtime.io.AtomicFiles;
+import cnnc.runtime.java.InMemoryJavac;
+import cnnc.runtime.java.JarBuilder;
+import cnnc.runtime.java.JavaBackend;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cnnc compile MODEL.cnn --weights W --target java -o model.jar [--emit-source DIR] [--package P]
+ * [--class C]}: a self-contained jar (generated classes, weights, a main).
+ */
+@Command(name = "compile", mixinStandardHelpOptions = true,
+        description = "Compile a model and its weights to a self-contained jar (java -jar model.jar --input X.npy"
+                + " --output Y.npy).")
+final class CompileCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--weights", required = true, paramLabel = "W.safetensors", description = "The weights.")
+    Path weights;
+
+    @Option(names = "--target", paramLabel = "TARGET", defaultValue = "java",
+            description = "What to produce: ${COMPLETION-CANDIDATES} (default: java).")
+    Target target;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "model.jar", description = "The jar to write.")
+    Path output;
+
+    @Option(names = "--emit-source", paramLabel = "DIR", description = "Also write the generated Java source here.")
+    Path emitSource;
+
+    @Option(names = "--package", paramLabel = "P",
+            description = "Java package of the class (default: the model name in lower case).")
+    String packageName;
+
+    @Option(names = "--class", paramLabel = "C", description = "Java class name (default: the model name).")
+    String className;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The targets cnnc compiles to. */
+    enum Target { java }
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        Graph g = model.compile(Pipeline.analysis(), null, err).graph();
+        String pkg = JavaGenerator.packageName(packageName != null ? packageName : g.name().toLowerCase());
+        String cls = JavaGenerator.className(className != null ? className : g.name());
+        if (className != null && !cls.equals(className)) {
+            throw new UserError("cnnc: error: --class " + className + " is not a Java class name", Main.EXIT_USAGE);
+        }
+        if (packageName != null && !pkg.equals(packageName)) {
+            throw new UserError("cnnc: error: --package " + packageName + " is not a Java package name",
+                    Main.EXIT_USAGE);
+        }
+        Map<String, Tensor> w = Loaded.weights(g, weights, err);
+        JavaModel generated = JavaBackend.generate(g, pkg, cls);
+        try {
+            if (emitSource != null) {
+                Path dir = emitSource.resolve(pkg.replace('.', '/'));
+                Files.createDirectories(dir);
+                byte[] text = generated.source().getBytes(StandardCharsets.UTF_8);
+                AtomicFiles.write(dir.resolve(cls + ".java"), out -> out.write(text));
+            }
+            JarBuilder.build(generated, w, output);
+        } catch (IOException e) {
+            throw Loaded.ioError(output, e);
+        } catch (InMemoryJavac.NoCompilerException e) {
+            throw new UserError("cnnc: error: " + e.getMessage(), Main.EXIT_INVALID);
+        }
+        return 0;
+    }
+}

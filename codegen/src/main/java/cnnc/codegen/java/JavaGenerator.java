@@ -1,0 +1,255 @@
+package cnnc.codegen.java;
+
+import cnnc.compiler.ir.FusedOp;
+import cnnc.compiler.ir.Graph;
+import cnnc.compiler.ir.GraphInput;
+import cnnc.compiler.ir.Node;
+import cnnc.compiler.ir.Shape;
+import cnnc.compiler.passes.MemoryPlan;
+import com.squareup.javapoet.ArrayTypeName;
+import com.squareup.javapoet.ClassName;
+import com.squareup.javapoet.CodeBlock;
+import com.squareup.javapoet.FieldSpec;
+import com.squareup.javapoet.JavaFile;
+import com.squareup.javapoet.MethodSpec;
+import com.squareup.javapoet.TypeName;
+import com.squareup.javapoet.TypeSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Renders a fused, shaped graph as one Java class (JavaPoet): weight fields packed by the constructor, one private
+ * method per fused group, a driver that runs the groups in order over a batch split across worker threads, and a
+ * plain API ({@code load()}, {@code predict}, {@code run}, {@code main}). The class needs only the JDK.
+ */
+public final class JavaGenerator {
+    private JavaGenerator() {}
+
+    /** A Java class name for a model name: kept when it is a legal identifier, else made one. */
+    public static String className(String modelName) {
+        String s = modelName.replaceAll("[^A-Za-z0-9_]", "_");
+        if (s.isEmpty() || !Character.isJavaIdentifierStart(s.charAt(0))) {
+            s = "Model" + s;
+        }
+        s = Character.toUpperCase(s.charAt(0)) + s.substring(1);
+        return SourceVersion.isKeyword(s) ? s + "_" : s;
+    }
+
+    /** A package name from dotted words, each made a legal identifier; empty stays empty. */
+    public static String packageName(String name) {
+        if (name == null || name.isEmpty()) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        for (String p : name.split("\\.")) {
+            String s = p.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+            if (s.isEmpty() || !Character.isJavaIdentifierStart(s.charAt(0))) {
+                s = "_" + s;
+            }
+            parts.add(SourceVersion.isKeyword(s) ? s + "_" : s);
+        }
+        return String.join(".", parts);
+    }
+
+    /**
+     * Generates the class for {@code fused} (the graph after the fuse pass). {@code shapes} gives the per-example
+     * shape of every value of the model before fusion (members of fused groups included).
+     */
+    public static JavaModel generate(Graph fused, Map<String, Shape> shapes, String packageName, String className) {
+        ClassName self = ClassName.get(packageName, className);
+        ClassName workspace = self.nestedClass("Workspace");
+        Packing packing = new Packing(shapes);
+        Kernels kernels = new Kernels(shapes, packing, workspace);
+        MemoryPlan plan = MemoryPlan.plan(fused);
+        TypeSpec.Builder type = TypeSpec.classBuilder(className).addModifiers(Modifier.PUBLIC, Modifier.FINAL);
+
+        List<Node> groups = new ArrayList<>();
+        List<Kernel> emitted = new ArrayList<>();
+        long padded = 1;
+        long acc = 1;
+        for (Node n : fused.nodes()) {
+            if (MemoryPlan.isView(n, fused)) {
+                continue;
+            }
+            Kernel k = kernels.emit(n, "g" + groups.size() + "_" + safe(n.name()));
+            groups.add(n);
+            emitted.add(k);
+            padded = Math.max(padded, k.paddedScratch());
+            acc = Math.max(acc, k.accScratch());
+        }
+        type.addJavadoc(javadoc(fused, groups, plan));
+
+        // Constants describing the model.
+        List<String> inNames = fused.inputs().stream().map(GraphInput::name).toList();
+        List<long[]> inShapes = fused.inputs().stream().map(i -> i.shape().dims()).toList();
+        List<String> outNames = fused.outputs();
+        List<long[]> outShapes = outNames.stream().map(o -> fused.shapeOf(o).dims()).toList();
+        List<String> weightNames = packing.weightNames();
+        List<long[]> weightShapes = new ArrayList<>();
+        Map<String, long[]> allWeights = weightShapes(fused, shapes);
+        for (String w : weightNames) {
+            weightShapes.add(allWeights.get(w));
+        }
+        type.addField(constant(TypeName.get(String[].class), "INPUT_NAMES", strings(inNames)));
+        type.addField(constant(TypeName.get(int[][].class), "INPUT_SHAPES", ints(inShapes)));
+        type.addField(constant(TypeName.get(String[].class), "OUTPUT_NAMES", strings(outNames)));
+        type.addField(constant(TypeName.get(int[][].class), "OUTPUT_SHAPES", ints(outShapes)));
+        type.addField(constant(TypeName.get(String[].class), "WEIGHT_NAMES", strings(weightNames)));
+        type.addField(constant(TypeName.get(int[][].class), "WEIGHT_SHAPES", ints(weightShapes)));
+        for (String f : packing.fields()) {
+            type.addField(FieldSpec.builder(float[].class, f, Modifier.PRIVATE, Modifier.FINAL).build());
+        }
+        long perExample = Math.max(1, plan.peakBytes(1));
+        int micro = (int) Math.max(1, Math.min(64, (256L << 10) / perExample));
+        type.addField(FieldSpec.builder(int.class, "MICRO", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("Examples per pass through the groups: activations of a micro-batch fit in 256 KiB.\n")
+                .initializer("$L", micro).build());
+        type.addField(FieldSpec.builder(int.class, "threads", Modifier.PRIVATE, Modifier.FINAL).build());
+        type.addField(FieldSpec.builder(ArrayTypeName.of(workspace), "spaces", Modifier.PRIVATE, Modifier.FINAL)
+                .build());
+        type.addField(FieldSpec.builder(java.util.concurrent.ExecutorService.class, "pool", Modifier.PRIVATE)
+                .build());
+
+        type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+                .addJavadoc("Builds the model from its Keras-layout weights, in {@link #WEIGHT_NAMES} order; packs"
+                        + " them (batch norms folded) once, here.\n@param threads worker threads for batches (1: "
+                        + "the caller's thread only)\n")
+                .addParameter(float[][].class, "w").addParameter(int.class, "threads")
+                .addCode("checkWeights(w);\n")
+                .addCode(packing.constructorCode())
+                .addCode("this.threads = Math.max(1, threads);\n")
+                .addCode("this.spaces = new Workspace[this.threads];\n").build());
+        type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+                .addJavadoc("Builds the model using every available processor.\n")
+                .addParameter(float[][].class, "w")
+                .addCode("this(w, Runtime.getRuntime().availableProcessors());\n").build());
+
+        for (Kernel k : emitted) {
+            type.addMethod(k.method());
+        }
+        type.addMethod(runChunk(fused, groups, emitted, plan, workspace));
+        type.addType(workspaceType(plan, padded, acc));
+        Support.addApi(type, self, inNames.size(), outNames.size(), plan.slotSizes().length);
+        Support.addHelpers(type);
+
+        JavaFile file = JavaFile.builder(packageName, type.build()).skipJavaLangImports(true)
+                .addFileComment("Generated by cnnc from model $S. Do not edit.", fused.name()).build();
+        long peak = plan.peakBytes(1);
+        return new JavaModel(packageName, className, file.toString(), weightNames, weightShapes, inNames, inShapes,
+                outNames, outShapes, peak);
+    }
+
+    /** Every Keras weight of the model's layers (members of fused groups included), keyed layer.weight. */
+    private static Map<String, long[]> weightShapes(Graph fused, Map<String, Shape> shapes) {
+        Map<String, long[]> out = new HashMap<>();
+        for (Node n : fused.nodes()) {
+            List<Node> layers = n.op() instanceof FusedOp f ? f.members() : List.of(n);
+            for (Node l : layers) {
+                for (var w : l.op().weights(l.attrs(), l.inputs().stream().map(shapes::get).toList())) {
+                    out.put(l.name() + "." + w.name(), w.shape().dims());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String safe(String name) {
+        String s = name.replaceAll("[^A-Za-z0-9_]", "_");
+        return s.length() > 40 ? s.substring(0, 40) : s;
+    }
+
+    private static CodeBlock javadoc(Graph g, List<Node> groups, MemoryPlan plan) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.add("Model {@code $L}, compiled by cnnc: one method per fused group.\n\n<pre>\n", g.name());
+        for (GraphInput in : g.inputs()) {
+            b.add("input  $L : $L\n", in.name(), in.shape());
+        }
+        for (Node n : groups) {
+            String what = n.op() instanceof FusedOp f ? f.describe() : n.op().name() + "[" + n.name() + "]";
+            b.add("$L : $L\n", what.replace("*/", "* /").replace("@", "{@literal @}"), n.shape());
+        }
+        b.add("</pre>\n\nActivation memory: $L slot(s), $L bytes per example.\n", plan.slotSizes().length,
+                plan.peakBytes(1));
+        return b.build();
+    }
+
+    private static FieldSpec constant(TypeName type, String name, CodeBlock init) {
+        return FieldSpec.builder(type, name, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL).initializer(init)
+                .build();
+    }
+
+    private static CodeBlock strings(List<String> values) {
+        CodeBlock.Builder b = CodeBlock.builder().add("{");
+        for (int i = 0; i < values.size(); i++) {
+            b.add(i == 0 ? "$S" : ", $S", values.get(i));
+        }
+        return b.add("}").build();
+    }
+
+    private static CodeBlock ints(List<long[]> values) {
+        CodeBlock.Builder b = CodeBlock.builder().add("{");
+        for (int i = 0; i < values.size(); i++) {
+            b.add(i == 0 ? "{" : ", {");
+            long[] v = values.get(i);
+            for (int j = 0; j < v.length; j++) {
+                b.add(j == 0 ? "$L" : ", $L", v[j]);
+            }
+            b.add("}");
+        }
+        return b.add("}").build();
+    }
+
+    /** Runs every group, in order, on examples [b0, b0 + n) with the worker's workspace. */
+    private static MethodSpec runChunk(Graph g, List<Node> groups, List<Kernel> kernels, MemoryPlan plan,
+            ClassName workspace) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("runChunk").addModifiers(Modifier.PRIVATE)
+                .addParameter(float[][].class, "inputs").addParameter(float[][].class, "outputs")
+                .addParameter(int.class, "b0").addParameter(int.class, "n").addParameter(workspace, "ws");
+        for (int k = 0; k < groups.size(); k++) {
+            Node n = groups.get(k);
+            StringBuilder call = new StringBuilder(kernels.get(k).method().name).append('(');
+            for (String in : n.inputs()) {
+                call.append(location(g, plan, in)).append(", ");
+            }
+            call.append(location(g, plan, n.name())).append(", n, 0, ").append(Math.max(1, kernels.get(k).rows()))
+                    .append(", ws);\n");
+            m.addCode(call.toString());
+        }
+        return m.build();
+    }
+
+    /** "array, offset" of a value for examples starting at b0. */
+    private static String location(Graph g, MemoryPlan plan, String value) {
+        MemoryPlan.Location l = plan.location(value);
+        long size = g.shapeOf(value) != null ? g.shapeOf(value).size() : 0;
+        return switch (l.kind()) {
+            case INPUT -> "inputs[" + l.index() + "], b0 * " + g.inputs().get(l.index()).shape().size();
+            case OUTPUT -> "outputs[" + l.index() + "], b0 * " + g.shapeOf(g.outputs().get(l.index())).size();
+            case SLOT -> "ws.s" + l.index() + ", 0";
+        } + (size < 0 ? "" : "");
+    }
+
+    private static TypeSpec workspaceType(MemoryPlan plan, long padded, long acc) {
+        TypeSpec.Builder t = TypeSpec.classBuilder("Workspace").addModifiers(Modifier.PRIVATE, Modifier.STATIC,
+                Modifier.FINAL).addJavadoc("One worker's buffers for up to {@code capacity} examples: activation"
+                + " slots (from the memory plan), the padded-image scratch and accumulators.\n");
+        t.addField(int.class, "capacity", Modifier.FINAL);
+        MethodSpec.Builder c = MethodSpec.constructorBuilder().addParameter(int.class, "capacity")
+                .addCode("this.capacity = capacity;\n");
+        long[] slots = plan.slotSizes();
+        for (int i = 0; i < slots.length; i++) {
+            t.addField(float[].class, "s" + i, Modifier.FINAL);
+            c.addCode("this.s$L = new float[Math.multiplyExact(capacity, $L)];\n", i, slots[i]);
+        }
+        t.addField(float[].class, "xp", Modifier.FINAL);
+        t.addField(float[].class, "acc", Modifier.FINAL);
+        c.addCode("this.xp = new float[$L];\n", padded);
+        c.addCode("this.acc = new float[$L];\n", acc);
+        return t.addMethod(c.build()).build();
+    }
+}

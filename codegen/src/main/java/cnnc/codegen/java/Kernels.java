@@ -1,0 +1,578 @@
+package cnnc.codegen.java;
+
+import cnnc.compiler.ir.FusedOp;
+import cnnc.compiler.ir.IntPair;
+import cnnc.compiler.ir.Node;
+import cnnc.compiler.ir.Padding;
+import cnnc.compiler.ir.Shape;
+import cnnc.compiler.ir.ShapeException;
+import cnnc.compiler.ops.Activation;
+import cnnc.compiler.ops.Pooling2D;
+import cnnc.compiler.ops.Windows;
+import com.squareup.javapoet.ClassName;
+import com.squareup.javapoet.MethodSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Renders each fused group as one Java method. Every size is a literal; loops put the output channel innermost
+ * (NHWC, Keras kernel layouts) so that HotSpot's C2 vectorizes them as axpy loops, and convolutions compute four
+ * adjacent output pixels at once to reuse each weight load. Padded convolutions first copy the image into a
+ * zero-bordered scratch buffer so that the inner loops have no bounds checks.
+ *
+ * <p>Each method takes (array, offset) for every group input and for its output, the number of examples {@code n},
+ * an output-row range {@code [y0, y1)} and the worker's workspace.
+ */
+final class Kernels {
+    static final int PIXELS = 4;
+
+    private final Map<String, Shape> shapes;
+    private final Packing packing;
+    private final ClassName workspace;
+
+    Kernels(Map<String, Shape> shapes, Packing packing, ClassName workspace) {
+        this.shapes = shapes;
+        this.packing = packing;
+        this.workspace = workspace;
+    }
+
+    /** The method for group {@code node} (a fused node or a single op) named {@code name}. */
+    Kernel emit(Node node, String name) {
+        FusedOp f = node.op() instanceof FusedOp fo ? fo : null;
+        Node anchor = f == null ? node : f.anchor();
+        List<Node> epilogue = f == null ? List.of() : f.epilogue();
+        Node pool = f == null ? null : f.pool();
+        boolean folded = f != null && f.bnFolded();
+        MethodSpec.Builder m = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE);
+        Map<String, String[]> params = new LinkedHashMap<>();
+        for (int i = 0; i < node.inputs().size(); i++) {
+            m.addParameter(float[].class, "i" + i).addParameter(int.class, "i" + i + "Off");
+            params.put(node.inputs().get(i), new String[] {"i" + i, "i" + i + "B"});
+        }
+        m.addParameter(float[].class, "o").addParameter(int.class, "oOff").addParameter(int.class, "n")
+                .addParameter(int.class, "y0").addParameter(int.class, "y1").addParameter(workspace, "ws");
+        m.addJavadoc("$L\n", describe(node));
+        if (anchor == null) {
+            Code c = elementwise(node, epilogue, params);
+            return new Kernel(m.addCode(c.toString()).build(), 0, 0, 0);
+        }
+        List<Node> tail = folded ? epilogue.subList(1, epilogue.size()) : epilogue;
+        Node bn = folded ? epilogue.get(0) : null;
+        Epilogue ep = new Epilogue(tail, anchor.name(), packing, params);
+        String op = anchor.op().name();
+        return switch (op) {
+            case "Conv2D", "DepthwiseConv2D", "SeparableConv2D" -> conv(m, node, anchor, bn, ep, pool);
+            case "Dense" -> dense(m, node, anchor, bn, ep);
+            case "MaxPooling2D", "AveragePooling2D", "L2Pooling2D" -> pool(m, node, anchor, ep);
+            case "GlobalAveragePooling2D", "GlobalMaxPooling2D" -> globalPool(m, node, anchor, ep);
+            case "Softmax" -> softmaxLayer(m, node, anchor.attrs().getInt("axis"));
+            case "Activation" -> softmaxLayer(m, node, -1);
+            case "ZeroPadding2D" -> zeroPadding(m, node, anchor);
+            case "Concatenate" -> concatenate(m, node, anchor);
+            case "Flatten", "Reshape", "Dropout" -> copy(m, node);
+            default -> throw new IllegalArgumentException("no Java kernel for " + op);
+        };
+    }
+
+    private static String describe(Node node) {
+        if (node.op() instanceof FusedOp f) {
+            return f.describe() + " : " + node.shape();
+        }
+        return node.op().name() + "[" + node.name() + "] : " + node.shape();
+    }
+
+    private Shape in(Node node, int i) {
+        return shapes.get(node.inputs().get(i));
+    }
+
+    private static String perExample(Node node, Map<String, String[]> params, Map<String, Shape> shapes) {
+        StringBuilder s = new StringBuilder();
+        for (Map.Entry<String, String[]> e : params.entrySet()) {
+            s.append("int ").append(e.getValue()[1]).append(" = ").append(e.getValue()[0]).append("Off + b * ")
+                    .append(shapes.get(e.getKey()).size()).append(";\n");
+        }
+        s.append("int oB = oOff + b * ").append(node.shape().size()).append(";");
+        return s.toString();
+    }
+
+    /** Groups with no anchor: pointwise ops over every element, channel innermost. */
+    private Code elementwise(Node node, List<Node> members, Map<String, String[]> params) {
+        Node first = members.get(0);
+        String chain = first.inputs().get(0);
+        long channels = node.shape().dim(-1);
+        long pixels = node.shape().size() / channels;
+        // The first member reads its first input as the chain value; the rest of its inputs are extras.
+        Epilogue ep = new Epilogue(members, chain, packing, params);
+        Code c = new Code();
+        c.open("for (int b = 0; b < n; b++)").line(perExample(node, params, shapes));
+        c.open("for (int p = 0; p < " + pixels + "; p++)");
+        c.line("int base = p * " + channels + ";");
+        c.open("for (int ch = 0; ch < " + channels + "; ch++)");
+        c.line("float v = " + params.get(chain)[0] + "[" + params.get(chain)[1] + " + base + ch];");
+        c.line(ep.emit("v", "ch", "base + ch"));
+        c.line("o[oB + base + ch] = v;");
+        c.close().close().close();
+        return c;
+    }
+
+    /** Conv2D, DepthwiseConv2D and SeparableConv2D with their epilogue and an optional non-overlapping pool. */
+    private Kernel conv(MethodSpec.Builder m, Node node, Node anchor, Node bn, Epilogue ep, Node pool) {
+        Shape x = in(node, 0);
+        int h = (int) x.dim(0);
+        int w = (int) x.dim(1);
+        int c = (int) x.dim(2);
+        IntPair k = anchor.attrs().getPair("kernel_size");
+        IntPair s = anchor.attrs().getPair("strides");
+        IntPair d = anchor.attrs().getPair("dilation_rate");
+        Padding pad = anchor.attrs().get("padding", Padding.class);
+        Windows.Axis ay = axis(h, k.h(), s.h(), d.h(), pad, true);
+        Windows.Axis ax = axis(w, k.w(), s.w(), d.w(), pad, false);
+        int oh = (int) ay.out();
+        int ow = (int) ax.out();
+        String op = anchor.op().name();
+        int mult = op.equals("Conv2D") ? 1 : anchor.attrs().getInt("depth_multiplier");
+        int cm = c * mult;
+        int f = (int) anchor.shape().dim(-1);
+        Activation act = anchor.attrs().get("activation", Activation.class);
+        String[] wts = switch (op) {
+            case "Conv2D" -> packing.anchor(anchor, "kernel", null, bn, f);
+            case "DepthwiseConv2D" -> packing.anchor(anchor, "depthwise_kernel", null, bn, f);
+            default -> packing.anchor(anchor, "depthwise_kernel", "pointwise_kernel", bn, f);
+        };
+        boolean padded = ay.before() + ay.after() + ax.before() + ax.after() > 0;
+        int hp = (int) (h + ay.before() + ay.after());
+        int wp = (int) (w + ax.before() + ax.after());
+        boolean blocked = op.equals("Conv2D") && act != Activation.SOFTMAX;
+        Code code = new Code();
+        code.line("float[] acc = ws.acc;");
+        code.line("final float[] k = this." + wts[0] + ";");
+        if (wts[2] != null) {
+            code.line("final float[] pk = this." + wts[2] + ";");
+        }
+        if (wts[1] != null) {
+            code.line("final float[] bias = this." + wts[1] + ";");
+        }
+        code.open("for (int b = 0; b < n; b++)");
+        code.line(perExample(node, paramsOf(node), shapes));
+        String src;
+        String srcB;
+        if (padded) {
+            code.line("final float[] xp = ws.xp;");
+            code.line("java.util.Arrays.fill(xp, 0, " + (long) hp * wp * c + ", 0f);");
+            code.open("for (int y = 0; y < " + h + "; y++)");
+            code.line("System.arraycopy(i0, i0B + y * " + (long) w * c + ", xp, "
+                    + Expr.plus(Expr.times(Expr.lin("y", 1, ay.before()), (long) wp * c), Long.toString(ax.before() * c))
+                    + ", " + (long) w * c + ");");
+            code.close();
+            src = "xp";
+            srcB = "0";
+        } else {
+            src = "i0";
+            srcB = "i0B";
+        }
+        // Accumulators: ws.acc[0 .. PIXELS*F) for conv outputs, then F for the pool, then C*mult for separable.
+        long accNeed = (long) PIXELS * f + f + cm;
+        int poolBase = PIXELS * f;
+        int dwBase = PIXELS * f + f;
+        ConvShape cs = new ConvShape(src, srcB, wp, c, k.h(), k.w(), s.h(), s.w(), d.h(), d.w(), f, mult, op,
+                wts[1] != null, dwBase);
+        String value = "acc[q + fo]";
+        if (pool == null) {
+            code.open("for (int oy = y0; oy < y1; oy++)");
+            code.line("int ox = 0;");
+            if (blocked && ow >= PIXELS) {
+                code.open("for (; ox + " + PIXELS + " <= " + ow + "; ox += " + PIXELS + ")");
+                pixels(code, cs, PIXELS);
+                code.open("for (int p = 0; p < " + PIXELS + "; p++)");
+                code.line("int q = p * " + f + ";");
+                code.line("int at = ((oy * " + ow + ") + ox + p) * " + f + ";");
+                store(code, ep, act, f, value, "at");
+                code.close();
+                code.close();
+            }
+            code.open("for (; ox < " + ow + "; ox++)");
+            pixels(code, cs, 1);
+            code.line("int q = 0;");
+            code.line("int at = (oy * " + ow + " + ox) * " + f + ";");
+            store(code, ep, act, f, value, "at");
+            code.close();
+            code.close();
+            code.close();
+            return new Kernel(m.addCode(code.toString()).build(), oh, padded ? (long) hp * wp * c : 0, accNeed);
+        }
+        Pooling2D.Kind kind = ((Pooling2D) pool.op()).kind();
+        IntPair pk = pool.attrs().getPair("pool_size");
+        IntPair ps = Pooling2D.strides(pool.attrs());
+        Padding ppad = pool.attrs().get("padding", Padding.class);
+        Windows.Axis py = axis(oh, pk.h(), ps.h(), 1, ppad, true);
+        Windows.Axis px = axis(ow, pk.w(), ps.w(), 1, ppad, false);
+        int poh = (int) py.out();
+        int pow = (int) px.out();
+        code.open("for (int py = y0; py < y1; py++)");
+        code.open("for (int px = 0; px < " + pow + "; px++)");
+        code.line("java.util.Arrays.fill(acc, " + poolBase + ", " + (poolBase + f) + ", "
+                + (kind == Pooling2D.Kind.MAX ? "Float.NEGATIVE_INFINITY" : "0f") + ");");
+        code.line("int count = 0;");
+        code.open("for (int pi = 0; pi < " + pk.h() + "; pi++)");
+        code.line("int oy = " + Expr.plus(Expr.lin("py", ps.h(), -py.before()), "pi") + ";");
+        code.open("if (oy < 0 || oy >= " + oh + ")").line("continue;").close();
+        code.open("for (int pj = 0; pj < " + pk.w() + "; pj++)");
+        code.line("int ox = " + Expr.plus(Expr.lin("px", ps.w(), -px.before()), "pj") + ";");
+        code.open("if (ox < 0 || ox >= " + ow + ")").line("continue;").close();
+        code.line("count++;");
+        pixels(code, cs, 1);
+        code.line("int q = 0;");
+        code.line("int at = (oy * " + ow + " + ox) * " + f + ";");
+        if (act == Activation.SOFTMAX) {
+            rowSoftmax(code, "acc", "0", f);
+        }
+        code.open("for (int fo = 0; fo < " + f + "; fo++)");
+        code.line("float v = acc[fo];");
+        code.line(Pointwise.activation(act == Activation.SOFTMAX ? Activation.LINEAR : act, "v"));
+        code.line(ep.emit("v", "fo", "at + fo"));
+        code.line(switch (kind) {
+            case MAX -> "if (v > acc[" + poolBase + " + fo]) acc[" + poolBase + " + fo] = v;";
+            case AVERAGE -> "acc[" + poolBase + " + fo] += v;";
+            case L2 -> "acc[" + poolBase + " + fo] += v * v;";
+        });
+        code.close().close().close();
+        code.line("int po = oB + (py * " + pow + " + px) * " + f + ";");
+        code.open("for (int fo = 0; fo < " + f + "; fo++)");
+        code.line("o[po + fo] = " + switch (kind) {
+            case MAX -> "acc[" + poolBase + " + fo];";
+            case AVERAGE -> "acc[" + poolBase + " + fo] / count;";
+            case L2 -> "(float) Math.sqrt(acc[" + poolBase + " + fo]);";
+        });
+        code.close().close().close().close();
+        return new Kernel(m.addCode(code.toString()).build(), poh, padded ? (long) hp * wp * c : 0, accNeed);
+    }
+
+    private Map<String, String[]> paramsOf(Node node) {
+        Map<String, String[]> params = new LinkedHashMap<>();
+        for (int i = 0; i < node.inputs().size(); i++) {
+            params.put(node.inputs().get(i), new String[] {"i" + i, "i" + i + "B"});
+        }
+        return params;
+    }
+
+    /** Geometry for {@link #pixels}. */
+    private record ConvShape(String src, String srcB, int wp, int c, int kh, int kw, int sh, int sw, int dh, int dw,
+            int f, int mult, String op, boolean bias, int dwBase) {}
+
+    /**
+     * Computes {@code count} adjacent output pixels (oy, ox..ox+count-1) of the anchor, before bias and activation
+     * are finished, into acc[p·F + fo] (bias included). Reads the (padded) image {@code src}.
+     */
+    private static void pixels(Code code, ConvShape g, int count) {
+        int f = g.f();
+        int c = g.c();
+        code.line(g.bias() && !g.op().equals("SeparableConv2D")
+                ? "for (int p = 0; p < " + count + "; p++) System.arraycopy(bias, 0, acc, p * " + f + ", " + f + ");"
+                : "java.util.Arrays.fill(acc, 0, " + (long) count * f + ", 0f);");
+        String target = g.op().equals("SeparableConv2D") ? "acc" : "acc";
+        if (g.op().equals("SeparableConv2D")) {
+            code.line("java.util.Arrays.fill(acc, " + g.dwBase() + ", " + (g.dwBase() + c * g.mult()) + ", 0f);");
+        }
+        code.open("for (int i = 0; i < " + g.kh() + "; i++)");
+        code.open("for (int j = 0; j < " + g.kw() + "; j++)");
+        code.line("int x = " + Expr.plus(g.srcB(), Expr.times(Expr.plus(Expr.times(
+                Expr.plus(Expr.lin("oy", g.sh(), 0), Expr.lin("i", g.dh(), 0)), g.wp()),
+                Expr.plus(Expr.lin("ox", g.sw(), 0), Expr.lin("j", g.dw(), 0))), c)) + ";");
+        code.line("int wi = (i * " + g.kw() + " + j) * " + (long) c * (g.op().equals("Conv2D") ? f : g.mult()) + ";");
+        switch (g.op()) {
+            case "Conv2D" -> {
+                code.open("for (int ci = 0; ci < " + c + "; ci++)");
+                StringBuilder loads = new StringBuilder();
+                for (int p = 0; p < count; p++) {
+                    loads.append("float x").append(p).append(" = ").append(g.src()).append("[x + ")
+                            .append(p == 0 ? "" : (long) p * g.sw() * c + " + ").append("ci];\n");
+                }
+                code.line(loads.toString());
+                code.line("int wo = wi + ci * " + f + ";");
+                code.open("for (int fo = 0; fo < " + f + "; fo++)");
+                code.line("float wv = k[wo + fo];");
+                for (int p = 0; p < count; p++) {
+                    code.line(target + "[" + (p == 0 ? "" : p * f + " + ") + "fo] += x" + p + " * wv;");
+                }
+                code.close().close();
+            }
+            case "DepthwiseConv2D", "SeparableConv2D" -> {
+                String dst = g.op().equals("DepthwiseConv2D") ? "" : g.dwBase() + " + ";
+                if (g.mult() == 1) {
+                    code.open("for (int ci = 0; ci < " + c + "; ci++)");
+                    code.line("acc[" + dst + "ci] += " + g.src() + "[x + ci] * k[wi + ci];");
+                    code.close();
+                } else {
+                    code.open("for (int ci = 0; ci < " + c + "; ci++)");
+                    code.line("float xv = " + g.src() + "[x + ci];");
+                    code.open("for (int mo = 0; mo < " + g.mult() + "; mo++)");
+                    code.line("acc[" + dst + "ci * " + g.mult() + " + mo] += xv * k[wi + ci * " + g.mult() + " + mo];");
+                    code.close().close();
+                }
+            }
+            default -> throw new IllegalArgumentException(g.op());
+        }
+        code.close().close();
+        if (g.op().equals("SeparableConv2D")) {
+            int cm = c * g.mult();
+            code.line(g.bias() ? "System.arraycopy(bias, 0, acc, 0, " + f + ");" : "");
+            code.open("for (int ci = 0; ci < " + cm + "; ci++)");
+            code.line("float xv = acc[" + g.dwBase() + " + ci];");
+            code.line("int wo = ci * " + f + ";");
+            code.open("for (int fo = 0; fo < " + f + "; fo++)");
+            code.line("acc[fo] += xv * pk[wo + fo];");
+            code.close().close();
+        }
+    }
+
+    /** Activation (softmax over the row first where needed), epilogue, store at out index base {@code at}. */
+    private static void store(Code code, Epilogue ep, Activation act, int f, String value, String at) {
+        if (act == Activation.SOFTMAX) {
+            rowSoftmax(code, "acc", "q", f);
+        }
+        code.open("for (int fo = 0; fo < " + f + "; fo++)");
+        code.line("float v = " + value + ";");
+        code.line(Pointwise.activation(act == Activation.SOFTMAX ? Activation.LINEAR : act, "v"));
+        code.line(ep.emit("v", "fo", at + " + fo"));
+        code.line("o[oB + " + at + " + fo] = v;");
+        code.close();
+    }
+
+    /** Numerically stable softmax of arr[base .. base+len) in place: exp(x - max) / sum. */
+    private static void rowSoftmax(Code code, String arr, String base, int len) {
+        code.line("float max = Float.NEGATIVE_INFINITY;");
+        code.open("for (int t = 0; t < " + len + "; t++)")
+                .line("max = Math.max(max, " + arr + "[" + base + " + t]);").close();
+        code.line("float sum = 0f;");
+        code.open("for (int t = 0; t < " + len + "; t++)")
+                .line("float e = (float) Math.exp(" + arr + "[" + base + " + t] - max);")
+                .line(arr + "[" + base + " + t] = e;").line("sum += e;").close();
+        code.line("float inv = 1f / sum;");
+        code.open("for (int t = 0; t < " + len + "; t++)").line(arr + "[" + base + " + t] *= inv;").close();
+    }
+
+    /** Dense on the last axis: four rows at a time share each weight load. */
+    private Kernel dense(MethodSpec.Builder m, Node node, Node anchor, Node bn, Epilogue ep) {
+        Shape x = in(node, 0);
+        int kk = (int) x.dim(-1);
+        int u = (int) anchor.shape().dim(-1);
+        long rowsPerExample = x.size() / kk;
+        Activation act = anchor.attrs().get("activation", Activation.class);
+        String[] wts = packing.anchor(anchor, "kernel", null, bn, u);
+        Code code = new Code();
+        code.line("float[] acc = ws.acc;");
+        code.line("final float[] k = this." + wts[0] + ";");
+        if (wts[1] != null) {
+            code.line("final float[] bias = this." + wts[1] + ";");
+        }
+        code.line("int rows = n * " + rowsPerExample + ";");
+        code.line("int r = 0;");
+        for (int block : new int[] {PIXELS, 1}) {
+            code.open(block == 1 ? "for (; r < rows; r++)" : "for (; r + " + block + " <= rows; r += " + block + ")");
+            code.line(wts[1] != null
+                    ? "for (int p = 0; p < " + block + "; p++) System.arraycopy(bias, 0, acc, p * " + u + ", " + u + ");"
+                    : "java.util.Arrays.fill(acc, 0, " + (long) block * u + ", 0f);");
+            code.line("int xi = i0Off + r * " + kk + ";");
+            code.open("for (int ki = 0; ki < " + kk + "; ki++)");
+            for (int p = 0; p < block; p++) {
+                code.line("float x" + p + " = i0[xi + " + (p == 0 ? "" : (long) p * kk + " + ") + "ki];");
+            }
+            code.line("int wo = ki * " + u + ";");
+            code.open("for (int uo = 0; uo < " + u + "; uo++)");
+            code.line("float wv = k[wo + uo];");
+            for (int p = 0; p < block; p++) {
+                code.line("acc[" + (p == 0 ? "" : p * u + " + ") + "uo] += x" + p + " * wv;");
+            }
+            code.close().close();
+            code.open("for (int p = 0; p < " + block + "; p++)");
+            code.line("int q = p * " + u + ";");
+            code.line("int row = r + p;");
+            // Extras (residual adds) are indexed per example: row r is example r / rowsPerExample.
+            code.line("int b = row / " + rowsPerExample + ";");
+            code.line(perExampleExtras(node));
+            code.line("int at = (row - b * " + rowsPerExample + ") * " + u + ";");
+            if (act == Activation.SOFTMAX) {
+                rowSoftmax(code, "acc", "q", u);
+            }
+            code.open("for (int fo = 0; fo < " + u + "; fo++)");
+            code.line("float v = acc[q + fo];");
+            code.line(Pointwise.activation(act == Activation.SOFTMAX ? Activation.LINEAR : act, "v"));
+            code.line(ep.emit("v", "fo", "at + fo"));
+            code.line("o[oOff + row * " + u + " + fo] = v;");
+            code.close().close().close();
+        }
+        return new Kernel(m.addCode(code.toString()).build(), 0, 0, (long) PIXELS * u);
+    }
+
+    private String perExampleExtras(Node node) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 1; i < node.inputs().size(); i++) {
+            s.append("int i").append(i).append("B = i").append(i).append("Off + b * ")
+                    .append(shapes.get(node.inputs().get(i)).size()).append(";\n");
+        }
+        return s.toString();
+    }
+
+    /** A standalone pooling layer (overlapping windows allowed), padded cells excluded, then its epilogue. */
+    private Kernel pool(MethodSpec.Builder m, Node node, Node anchor, Epilogue ep) {
+        Shape x = in(node, 0);
+        int h = (int) x.dim(0);
+        int w = (int) x.dim(1);
+        int c = (int) x.dim(2);
+        Pooling2D.Kind kind = ((Pooling2D) anchor.op()).kind();
+        IntPair k = anchor.attrs().getPair("pool_size");
+        IntPair s = Pooling2D.strides(anchor.attrs());
+        Padding pad = anchor.attrs().get("padding", Padding.class);
+        Windows.Axis ay = axis(h, k.h(), s.h(), 1, pad, true);
+        Windows.Axis ax = axis(w, k.w(), s.w(), 1, pad, false);
+        int oh = (int) ay.out();
+        int ow = (int) ax.out();
+        Code code = new Code();
+        code.line("float[] acc = ws.acc;");
+        code.open("for (int b = 0; b < n; b++)").line(perExample(node, paramsOf(node), shapes));
+        code.open("for (int oy = y0; oy < y1; oy++)");
+        code.open("for (int ox = 0; ox < " + ow + "; ox++)");
+        code.line("java.util.Arrays.fill(acc, 0, " + c + ", " + (kind == Pooling2D.Kind.MAX
+                ? "Float.NEGATIVE_INFINITY" : "0f") + ");");
+        code.line("int count = 0;");
+        code.open("for (int i = 0; i < " + k.h() + "; i++)");
+        code.line("int y = " + Expr.plus(Expr.lin("oy", s.h(), -ay.before()), "i") + ";");
+        code.open("if (y < 0 || y >= " + h + ")").line("continue;").close();
+        code.open("for (int j = 0; j < " + k.w() + "; j++)");
+        code.line("int x = " + Expr.plus(Expr.lin("ox", s.w(), -ax.before()), "j") + ";");
+        code.open("if (x < 0 || x >= " + w + ")").line("continue;").close();
+        code.line("count++;");
+        code.line("int xi = i0B + (y * " + w + " + x) * " + c + ";");
+        code.open("for (int ch = 0; ch < " + c + "; ch++)");
+        code.line("float v = i0[xi + ch];");
+        code.line(switch (kind) {
+            case MAX -> "if (v > acc[ch]) acc[ch] = v;";
+            case AVERAGE -> "acc[ch] += v;";
+            case L2 -> "acc[ch] += v * v;";
+        });
+        code.close().close().close();
+        code.line("int at = (oy * " + ow + " + ox) * " + c + ";");
+        code.open("for (int ch = 0; ch < " + c + "; ch++)");
+        code.line("float v = " + switch (kind) {
+            case MAX -> "acc[ch];";
+            case AVERAGE -> "acc[ch] / count;";
+            case L2 -> "(float) Math.sqrt(acc[ch]);";
+        });
+        code.line(ep.emit("v", "ch", "at + ch"));
+        code.line("o[oB + at + ch] = v;");
+        code.close().close().close().close();
+        return new Kernel(m.addCode(code.toString()).build(), oh, 0, c);
+    }
+
+    private Kernel globalPool(MethodSpec.Builder m, Node node, Node anchor, Epilogue ep) {
+        Shape x = in(node, 0);
+        long hw = x.dim(0) * x.dim(1);
+        int c = (int) x.dim(2);
+        boolean max = anchor.op().name().equals("GlobalMaxPooling2D");
+        Code code = new Code();
+        code.line("float[] acc = ws.acc;");
+        code.open("for (int b = 0; b < n; b++)").line(perExample(node, paramsOf(node), shapes));
+        code.line("java.util.Arrays.fill(acc, 0, " + c + ", " + (max ? "Float.NEGATIVE_INFINITY" : "0f") + ");");
+        code.open("for (int p = 0; p < " + hw + "; p++)");
+        code.line("int xi = i0B + p * " + c + ";");
+        code.open("for (int ch = 0; ch < " + c + "; ch++)");
+        code.line(max ? "acc[ch] = Math.max(acc[ch], i0[xi + ch]);" : "acc[ch] += i0[xi + ch];");
+        code.close().close();
+        code.open("for (int ch = 0; ch < " + c + "; ch++)");
+        code.line("float v = " + (max ? "acc[ch];" : "acc[ch] * " + Expr.f(1.0 / hw) + ";"));
+        code.line(ep.emit("v", "ch", "ch"));
+        code.line("o[oB + ch] = v;");
+        code.close().close();
+        return new Kernel(m.addCode(code.toString()).build(), 0, 0, c);
+    }
+
+    /** Softmax along a Keras axis (counting the batch axis as 0). */
+    private Kernel softmaxLayer(MethodSpec.Builder m, Node node, int kerasAxis) {
+        Shape x = in(node, 0);
+        int axis = kerasAxis < 0 ? x.rank() + kerasAxis : kerasAxis - 1;
+        long len = x.dim(axis);
+        long inner = 1;
+        for (int i = axis + 1; i < x.rank(); i++) {
+            inner *= x.dim(i);
+        }
+        long outer = x.size() / len / inner;
+        Code code = new Code();
+        code.open("for (int b = 0; b < n; b++)").line(perExample(node, paramsOf(node), shapes));
+        code.open("for (int a = 0; a < " + outer + "; a++)");
+        code.open("for (int z = 0; z < " + inner + "; z++)");
+        code.line("int base = a * " + len * inner + " + z;");
+        code.line("float max = Float.NEGATIVE_INFINITY;");
+        code.open("for (int t = 0; t < " + len + "; t++)")
+                .line("max = Math.max(max, i0[i0B + base + t * " + inner + "]);").close();
+        code.line("float sum = 0f;");
+        code.open("for (int t = 0; t < " + len + "; t++)")
+                .line("float e = (float) Math.exp(i0[i0B + base + t * " + inner + "] - max);")
+                .line("o[oB + base + t * " + inner + "] = e;").line("sum += e;").close();
+        code.line("float inv = 1f / sum;");
+        code.open("for (int t = 0; t < " + len + "; t++)").line("o[oB + base + t * " + inner + "] *= inv;").close();
+        code.close().close().close();
+        return new Kernel(m.addCode(code.toString()).build(), 0, 0, 0);
+    }
+
+    private Kernel zeroPadding(MethodSpec.Builder m, Node node, Node anchor) {
+        Shape x = in(node, 0);
+        Padding p = anchor.attrs().get("padding", Padding.class);
+        long w = x.dim(1);
+        long c = x.dim(2);
+        long ow = node.shape().dim(1);
+        Code code = new Code();
+        code.open("for (int b = 0; b < n; b++)").line(perExample(node, paramsOf(node), shapes));
+        code.line("java.util.Arrays.fill(o, oB, oB + " + node.shape().size() + ", 0f);");
+        code.open("for (int y = 0; y < " + x.dim(0) + "; y++)");
+        code.line("System.arraycopy(i0, i0B + y * " + w * c + ", o, oB + "
+                + Expr.plus(Expr.times(Expr.lin("y", 1, p.top()), ow * c), Long.toString(p.left() * c)) + ", "
+                + w * c + ");");
+        code.close().close();
+        return new Kernel(m.addCode(code.toString()).build(), 0, 0, 0);
+    }
+
+    private Kernel concatenate(MethodSpec.Builder m, Node node, Node anchor) {
+        Shape out = node.shape();
+        int kerasAxis = anchor.attrs().getInt("axis");
+        int axis = kerasAxis < 0 ? out.rank() + kerasAxis : kerasAxis - 1;
+        long outer = 1;
+        for (int i = 0; i < axis; i++) {
+            outer *= out.dim(i);
+        }
+        long outChunk = out.size() / outer;
+        Code code = new Code();
+        code.open("for (int b = 0; b < n; b++)").line(perExample(node, paramsOf(node), shapes));
+        code.open("for (int a = 0; a < " + outer + "; a++)");
+        long offset = 0;
+        for (int i = 0; i < node.inputs().size(); i++) {
+            long chunk = in(node, i).size() / outer;
+            code.line("System.arraycopy(i" + i + ", i" + i + "B + a * " + chunk + ", o, oB + a * " + outChunk
+                    + (offset == 0 ? "" : " + " + offset) + ", " + chunk + ");");
+            offset += chunk;
+        }
+        code.close().close();
+        return new Kernel(m.addCode(code.toString()).build(), 0, 0, 0);
+    }
+
+    /** Views that must materialise (a model output that is a Flatten, Reshape or Dropout): a copy. */
+    private Kernel copy(MethodSpec.Builder m, Node node) {
+        Code code = new Code();
+        code.line("System.arraycopy(i0, i0Off, o, oOff, n * " + node.shape().size() + ");");
+        return new Kernel(m.addCode(code.toString()).build(), 0, 0, 0);
+    }
+
+    private static Windows.Axis axis(long n, int k, int s, int d, Padding p, boolean height) {
+        try {
+            return Windows.axis(n, k, s, d, p, height, "kernel", null);
+        } catch (ShapeException e) {
+            throw new IllegalStateException("shapes were inferred, windows must fit: " + e.getMessage(), e);
+        }
+    }
+
+    static List<String> unused() {
+        return new ArrayList<>();
+    }
+}

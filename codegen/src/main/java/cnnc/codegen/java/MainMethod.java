@@ -1,0 +1,164 @@
+package cnnc.codegen.java;
+
+import com.squareup.javapoet.ClassName;
+import com.squareup.javapoet.MethodSpec;
+import com.squareup.javapoet.TypeSpec;
+import javax.lang.model.element.Modifier;
+
+/**
+ * The generated class's {@code main}: {@code java -jar model.jar --input [NAME=]X.npy --output [NAME=]Y.npy
+ * [--threads N]} with a minimal .npy (float32, C order) reader and an atomic writer, so that a compiled jar needs
+ * nothing but a JDK. Errors print one line and exit 1 (2 for bad usage).
+ */
+final class MainMethod {
+    private MainMethod() {}
+
+    static void add(TypeSpec.Builder t, ClassName self) {
+        t.addMethod(MethodSpec.methodBuilder("main").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addParameter(String[].class, "args")
+                .addCode("java.util.Map<String, String> in = new java.util.LinkedHashMap<>();\n"
+                        + "java.util.Map<String, String> out = new java.util.LinkedHashMap<>();\n"
+                        + "int threads = Runtime.getRuntime().availableProcessors();\n"
+                        + "try {\n"
+                        + "  for (int i = 0; i < args.length; i++) {\n"
+                        + "    String a = args[i];\n"
+                        + "    if (a.equals(\"--help\") || a.equals(\"-h\")) {\n"
+                        + "      System.out.println(\"usage: java -jar model.jar --input [NAME=]X.npy --output "
+                        + "[NAME=]Y.npy [--threads N]\");\n"
+                        + "      System.out.println(\"inputs: \" + describe(INPUT_NAMES, INPUT_SHAPES));\n"
+                        + "      System.out.println(\"outputs: \" + describe(OUTPUT_NAMES, OUTPUT_SHAPES));\n"
+                        + "      return;\n"
+                        + "    }\n"
+                        + "    if (i + 1 >= args.length) usage(\"missing value after \" + a);\n"
+                        + "    String v = args[++i];\n"
+                        + "    switch (a) {\n"
+                        + "      case \"--input\": put(in, v, INPUT_NAMES, \"input\"); break;\n"
+                        + "      case \"--output\": put(out, v, OUTPUT_NAMES, \"output\"); break;\n"
+                        + "      case \"--threads\": threads = Integer.parseInt(v); break;\n"
+                        + "      default: usage(\"unknown option \" + a);\n"
+                        + "    }\n"
+                        + "  }\n"
+                        + "  if (in.size() != INPUT_NAMES.length) usage(\"give every input: \" + "
+                        + "String.join(\", \", INPUT_NAMES));\n"
+                        + "  if (out.isEmpty()) usage(\"give --output\");\n"
+                        + "  float[][] x = new float[INPUT_NAMES.length][];\n"
+                        + "  int batch = -1;\n"
+                        + "  for (int i = 0; i < INPUT_NAMES.length; i++) {\n"
+                        + "    String path = in.get(INPUT_NAMES[i]);\n"
+                        + "    long[] shape = new long[1];\n"
+                        + "    x[i] = readNpy(path, INPUT_SHAPES[i], shape);\n"
+                        + "    if (batch >= 0 && shape[0] != batch) fail(path + \": batch \" + shape[0] + \" differs "
+                        + "from the other inputs' \" + batch);\n"
+                        + "    batch = (int) shape[0];\n"
+                        + "  }\n"
+                        + "  $T model = load(Math.max(1, threads));\n"
+                        + "  float[][] y = new float[OUTPUT_NAMES.length][];\n"
+                        + "  for (int o = 0; o < y.length; o++) y[o] = new float[(int) (batch * size(OUTPUT_SHAPES[o]))];\n"
+                        + "  model.run(x, y, batch);\n"
+                        + "  for (int o = 0; o < y.length; o++) {\n"
+                        + "    String path = out.get(OUTPUT_NAMES[o]);\n"
+                        + "    if (path != null) writeNpy(path, batch, OUTPUT_SHAPES[o], y[o]);\n"
+                        + "  }\n"
+                        + "} catch (NumberFormatException e) {\n"
+                        + "  usage(\"--threads needs a number\");\n"
+                        + "} catch (java.io.IOException | RuntimeException e) {\n"
+                        + "  fail(String.valueOf(e.getMessage()));\n"
+                        + "}\n", self).build());
+        t.addMethod(MethodSpec.methodBuilder("describe").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(String.class).addParameter(String[].class, "names").addParameter(int[][].class, "shapes")
+                .addCode("StringBuilder s = new StringBuilder();\n"
+                        + "for (int i = 0; i < names.length; i++) {\n"
+                        + "  if (i > 0) s.append(\", \");\n"
+                        + "  s.append(names[i]).append(\" [N\");\n"
+                        + "  for (int d : shapes[i]) s.append(\", \").append(d);\n"
+                        + "  s.append(']');\n"
+                        + "}\n"
+                        + "return s.toString();\n").build());
+        t.addMethod(MethodSpec.methodBuilder("put").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(java.util.Map.class, "map").addParameter(String.class, "spec")
+                .addParameter(String[].class, "names").addParameter(String.class, "what")
+                .addAnnotation(AnnotationSpecs.unchecked())
+                .addCode("int eq = spec.indexOf('=');\n"
+                        + "String name = eq > 0 ? spec.substring(0, eq) : null;\n"
+                        + "String path = eq > 0 ? spec.substring(eq + 1) : spec;\n"
+                        + "if (name == null) {\n"
+                        + "  if (names.length != 1) usage(\"the model has several \" + what + \"s; write --\" + what"
+                        + " + \" NAME=FILE.npy\");\n"
+                        + "  name = names[0];\n"
+                        + "}\n"
+                        + "if (!java.util.Arrays.asList(names).contains(name)) usage(\"no \" + what + \" named \" + "
+                        + "name + \"; the model has: \" + String.join(\", \", names));\n"
+                        + "map.put(name, path);\n").build());
+        t.addMethod(MethodSpec.methodBuilder("usage").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(String.class, "message")
+                .addCode("System.err.println(\"error: \" + message);\nSystem.exit(2);\n").build());
+        t.addMethod(MethodSpec.methodBuilder("fail").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(String.class, "message")
+                .addCode("System.err.println(\"error: \" + message);\nSystem.exit(1);\n").build());
+        t.addMethod(MethodSpec.methodBuilder("readNpy").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(float[].class).addException(java.io.IOException.class)
+                .addJavadoc("Reads a float32 C-order .npy of shape [N, ...expected]; N goes to batch[0].\n")
+                .addParameter(String.class, "path").addParameter(int[].class, "expected")
+                .addParameter(long[].class, "batch")
+                .addCode("byte[] all = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(path));\n"
+                        + "java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(all).order(java.nio.ByteOrder.LITTLE_ENDIAN);\n"
+                        + "if (all.length < 10 || (all[0] & 0xff) != 0x93 || all[1] != 'N' || all[2] != 'U') "
+                        + "throw new java.io.IOException(path + \": not a .npy file\");\n"
+                        + "int major = all[6];\n"
+                        + "b.position(8);\n"
+                        + "int headerLength = major == 1 ? (b.getShort() & 0xffff) : b.getInt();\n"
+                        + "if (b.position() + headerLength > all.length) throw new java.io.IOException(path + \": "
+                        + "truncated header\");\n"
+                        + "String h = new String(all, b.position(), headerLength, java.nio.charset.StandardCharsets"
+                        + ".ISO_8859_1);\n"
+                        + "b.position(b.position() + headerLength);\n"
+                        + "if (!h.replace(\" \", \"\").contains(\"'descr':'<f4'\")) throw new java.io.IOException(path"
+                        + " + \": expected float32 ('<f4') data\");\n"
+                        + "if (h.replace(\" \", \"\").contains(\"'fortran_order':True\")) throw new java.io.IOException("
+                        + "path + \": Fortran-order arrays are not supported\");\n"
+                        + "int open = h.indexOf('(', h.indexOf(\"'shape'\"));\n"
+                        + "int close = h.indexOf(')', open);\n"
+                        + "if (open < 0 || close < 0) throw new java.io.IOException(path + \": no shape in header\");\n"
+                        + "String[] parts = h.substring(open + 1, close).split(\",\");\n"
+                        + "java.util.List<Long> dims = new java.util.ArrayList<>();\n"
+                        + "for (String p : parts) if (!p.isBlank()) dims.add(Long.parseLong(p.trim()));\n"
+                        + "boolean ok = dims.size() == expected.length + 1;\n"
+                        + "for (int i = 0; ok && i < expected.length; i++) ok = dims.get(i + 1) == expected[i];\n"
+                        + "if (!ok) throw new java.io.IOException(path + \": shape \" + dims + \" does not match [N, \""
+                        + " + java.util.Arrays.toString(expected).substring(1));\n"
+                        + "batch[0] = dims.get(0);\n"
+                        + "long count = batch[0] * size(expected);\n"
+                        + "if (b.remaining() < count * 4) throw new java.io.IOException(path + \": truncated data\");\n"
+                        + "float[] x = new float[(int) count];\n"
+                        + "b.asFloatBuffer().get(x);\n"
+                        + "return x;\n").build());
+        t.addMethod(MethodSpec.methodBuilder("writeNpy").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addException(java.io.IOException.class)
+                .addJavadoc("Writes a float32 .npy (v1.0) whole or not at all: a temporary file, then a rename.\n")
+                .addParameter(String.class, "path").addParameter(int.class, "batch").addParameter(int[].class, "shape")
+                .addParameter(float[].class, "data")
+                .addCode("StringBuilder dims = new StringBuilder().append(batch).append(\",\");\n"
+                        + "for (int d : shape) dims.append(' ').append(d).append(',');\n"
+                        + "String header = \"{'descr': '<f4', 'fortran_order': False, 'shape': (\" + "
+                        + "dims.substring(0, shape.length == 0 ? dims.length() : dims.length() - 1) + \"), }\";\n"
+                        + "int total = 10 + header.length() + 1;\n"
+                        + "int pad = (64 - total % 64) % 64;\n"
+                        + "header = header + \" \".repeat(pad) + \"\\n\";\n"
+                        + "java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + header.length() + 4 * data.length)"
+                        + ".order(java.nio.ByteOrder.LITTLE_ENDIAN);\n"
+                        + "b.put((byte) 0x93).put(\"NUMPY\".getBytes(java.nio.charset.StandardCharsets.US_ASCII))"
+                        + ".put((byte) 1).put((byte) 0).putShort((short) header.length());\n"
+                        + "b.put(header.getBytes(java.nio.charset.StandardCharsets.US_ASCII));\n"
+                        + "b.asFloatBuffer().put(data);\n"
+                        + "java.nio.file.Path target = java.nio.file.Path.of(path).toAbsolutePath();\n"
+                        + "java.nio.file.Path tmp = java.nio.file.Files.createTempFile(target.getParent(), "
+                        + "\".\" + target.getFileName(), \".tmp\");\n"
+                        + "try {\n"
+                        + "  java.nio.file.Files.write(tmp, b.array());\n"
+                        + "  java.nio.file.Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,"
+                        + " java.nio.file.StandardCopyOption.ATOMIC_MOVE);\n"
+                        + "} finally {\n"
+                        + "  java.nio.file.Files.deleteIfExists(tmp);\n"
+                        + "}\n").build());
+    }
+}

@@ -1,0 +1,96 @@
+package cnnc.codegen.java;
+
+import cnnc.compiler.ir.Node;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides the generated class's weight fields and the constructor code that fills them from the Keras-layout
+ * weights, so that layouts change and batch norms fold once, at load time, never per call. Keras layouts already
+ * suit the generated loops (conv kernels [kh, kw, cin, cout] and dense kernels [in, units] put the output channel
+ * innermost), so packing is a copy unless a batch norm folds in.
+ */
+final class Packing {
+    private final Map<String, Integer> weightIndex = new LinkedHashMap<>();
+    private final List<String> fields = new ArrayList<>();
+    private final StringBuilder constructor = new StringBuilder();
+    private final Map<String, cnnc.compiler.ir.Shape> shapes;
+    private int counter;
+
+    /** {@code shapes}: the per-example shape of every value of the unfused model, by name. */
+    Packing(Map<String, cnnc.compiler.ir.Shape> shapes) {
+        this.shapes = shapes;
+    }
+
+    /** The Keras weight keys in the order the constructor takes them. */
+    List<String> weightNames() {
+        return new ArrayList<>(weightIndex.keySet());
+    }
+
+    List<String> fields() {
+        return fields;
+    }
+
+    String constructorCode() {
+        return constructor.toString();
+    }
+
+    /** The constructor expression for a raw Keras weight. */
+    String raw(Node layer, String weight) {
+        String key = layer.name() + "." + weight;
+        Integer i = weightIndex.get(key);
+        if (i == null) {
+            i = weightIndex.size();
+            weightIndex.put(key, i);
+        }
+        return "w[" + i + "]";
+    }
+
+    boolean has(Node layer, String weight) {
+        return layer.op().weights(layer.attrs(), layer.inputs().stream().map(shapes::get).toList()).stream()
+                .anyMatch(s -> s.name().equals(weight));
+    }
+
+    private String field(String hint, String init) {
+        String name = "p" + (counter++) + "_" + hint;
+        fields.add(name);
+        constructor.append("this.").append(name).append(" = ").append(init).append(";\n");
+        return name;
+    }
+
+    /**
+     * The anchor's kernel and bias fields, with {@code bn} (or null) folded in: per output channel o,
+     * kernel·s[o] and (bias - mean)·s[o] + beta with s = gamma/sqrt(var + eps). Returns {kernelField, biasField}
+     * (bias null when there is none and nothing folds in). {@code kernelWeight} names the weight holding the
+     * output channel last; {@code outChannels} its size.
+     */
+    String[] anchor(Node anchor, String kernelWeight, String otherKernel, Node bn, int outChannels) {
+        String kernel = field(kernelWeight, "copy(" + raw(anchor, kernelWeight) + ")");
+        String other = otherKernel == null ? null : field(otherKernel, "copy(" + raw(anchor, otherKernel) + ")");
+        String bias = has(anchor, "bias") ? field("bias", "copy(" + raw(anchor, "bias") + ")") : null;
+        if (bn != null) {
+            String[] sc = batchNorm(bn);
+            String target = other != null ? other : kernel;
+            constructor.append("scaleLast(").append(target).append(", ").append(sc[0]).append(");\n");
+            if (bias == null) {
+                bias = field("bias", "new float[" + outChannels + "]");
+            }
+            constructor.append("foldBias(").append(bias).append(", ").append(sc[0]).append(", ").append(sc[1])
+                    .append(");\n");
+        }
+        return new String[] {kernel, bias, other};
+    }
+
+    /** Per-channel {scale, shift} fields of an inference batch norm: gamma/sqrt(var+eps), beta - mean·scale. */
+    String[] batchNorm(Node bn) {
+        double eps = bn.attrs().getDouble("epsilon");
+        String gamma = has(bn, "gamma") ? raw(bn, "gamma") : "null";
+        String beta = has(bn, "beta") ? raw(bn, "beta") : "null";
+        String scale = field("bn_scale", "bnScale(" + gamma + ", " + raw(bn, "moving_variance") + ", "
+                + Expr.f(eps) + ")");
+        String shift = field("bn_shift", "bnShift(" + beta + ", " + raw(bn, "moving_mean") + ", " + scale + ")");
+        return new String[] {scale, shift};
+    }
+}

@@ -1,0 +1,68 @@
+package cnnc.runtime.java;
+
+import cnnc.codegen.java.JavaGenerator;
+import cnnc.codegen.java.JavaModel;
+import cnnc.compiler.diag.Diagnostics;
+import cnnc.compiler.ir.FusedOp;
+import cnnc.compiler.ir.Graph;
+import cnnc.compiler.ir.GraphInput;
+import cnnc.compiler.ir.Node;
+import cnnc.compiler.ir.Shape;
+import cnnc.compiler.ir.Tensor;
+import cnnc.compiler.passes.Fuse;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The Java backend in one call: fuse a shaped graph, generate its class, compile it in memory and bind it to
+ * weights. Generation and compilation happen once per model; the result runs any batch size.
+ */
+public final class JavaBackend {
+    private JavaBackend() {}
+
+    /** Fuses {@code shaped} and renders it; {@code packageName} may be empty. */
+    public static JavaModel generate(Graph shaped, String packageName, String className) {
+        Graph fused = new Fuse().run(shaped, new Diagnostics());
+        return JavaGenerator.generate(fused, shapes(shaped), packageName, className);
+    }
+
+    /** Every value's per-example shape, before fusion. */
+    public static Map<String, Shape> shapes(Graph shaped) {
+        Map<String, Shape> shapes = new HashMap<>();
+        for (GraphInput in : shaped.inputs()) {
+            shapes.put(in.name(), in.shape());
+        }
+        for (Node n : shaped.nodes()) {
+            shapes.put(n.name(), n.shape());
+            if (n.op() instanceof FusedOp f) {
+                f.members().forEach(m -> shapes.put(m.name(), m.shape()));
+            }
+        }
+        return shapes;
+    }
+
+    /** Generates, compiles and instantiates the model with weights keyed {@code <layer>.<weight>} (checked). */
+    public static CompiledModel compile(Graph shaped, Map<String, Tensor> weights, int threads)
+            throws InMemoryJavac.NoCompilerException {
+        JavaModel model = generate(shaped, "cnnc.generated", JavaGenerator.className(shaped.name()));
+        Class<?> cls = InMemoryJavac.load(InMemoryJavac.compile(model.qualifiedName(), model.source()),
+                model.qualifiedName());
+        float[][] w = new float[model.weightNames().size()][];
+        for (int i = 0; i < w.length; i++) {
+            Tensor t = weights.get(model.weightNames().get(i));
+            if (t == null) {
+                throw new IllegalArgumentException("no weight " + model.weightNames().get(i));
+            }
+            w[i] = t.data();
+        }
+        try {
+            Object instance = cls.getConstructor(float[][].class, int.class).newInstance(w, threads);
+            return new CompiledModel(model, instance);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            Throwable c = e.getCause();
+            throw c instanceof RuntimeException r ? r : new IllegalStateException(c);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
