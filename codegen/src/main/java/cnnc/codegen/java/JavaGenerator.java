@@ -104,6 +104,9 @@ public final class JavaGenerator {
         for (String f : packing.fields()) {
             type.addField(FieldSpec.builder(float[].class, f, Modifier.PRIVATE, Modifier.FINAL).build());
         }
+        for (String f : packing.matrixFields()) {
+            type.addField(FieldSpec.builder(float[][].class, f, Modifier.PRIVATE, Modifier.FINAL).build());
+        }
         long perExample = Math.max(1, plan.peakBytes(1));
         int micro = (int) Math.max(1, Math.min(64, (256L << 10) / perExample));
         type.addField(FieldSpec.builder(int.class, "MICRO", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
@@ -247,9 +250,9 @@ public final class JavaGenerator {
             c.addCode("this.s$L = new float[Math.multiplyExact(capacity, $L)];\n", i, slots[i]);
         }
         t.addField(float[].class, "xp", Modifier.FINAL);
-        t.addField(float[].class, "acc", Modifier.FINAL);
+        t.addField(float[][].class, "acc", Modifier.FINAL);
         c.addCode("this.xp = new float[$L];\n", padded);
-        c.addCode("this.acc = new float[$L];\n", acc);
+        c.addCode("this.acc = new float[$L][$L];\n", Kernels.ACCUMULATORS, acc);
         return t.addMethod(c.build()).build();
     }
 }

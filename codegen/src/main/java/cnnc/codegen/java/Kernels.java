@@ -138,22 +138,24 @@ final class Kernels {
         int f = (int) anchor.shape().dim(-1);
         Activation act = anchor.attrs().get("activation", Activation.class);
         String[] wts = switch (op) {
-            case "Conv2D" -> packing.anchor(anchor, "kernel", null, bn, f);
-            case "DepthwiseConv2D" -> packing.anchor(anchor, "depthwise_kernel", null, bn, f);
-            default -> packing.anchor(anchor, "depthwise_kernel", "pointwise_kernel", bn, f);
+            case "Conv2D" -> packing.anchor(anchor, "kernel", null, bn, f, f, 0);
+            case "DepthwiseConv2D" -> packing.anchor(anchor, "depthwise_kernel", null, bn, f, cm, 0);
+            default -> packing.anchor(anchor, "depthwise_kernel", "pointwise_kernel", bn, f, cm, f);
         };
         boolean padded = ay.before() + ay.after() + ax.before() + ax.after() > 0;
         int hp = (int) (h + ay.before() + ay.after());
         int wp = (int) (w + ax.before() + ax.after());
-        boolean blocked = op.equals("Conv2D") && act != Activation.SOFTMAX;
+        boolean blocked = op.equals("Conv2D");
         Code code = new Code();
-        code.line("float[] acc = ws.acc;");
-        code.line("final float[] k = this." + wts[0] + ";");
+        code.line("final float[][] k = this." + wts[0] + ";");
         if (wts[2] != null) {
-            code.line("final float[] pk = this." + wts[2] + ";");
+            code.line("final float[][] pk = this." + wts[2] + ";");
         }
         if (wts[1] != null) {
             code.line("final float[] bias = this." + wts[1] + ";");
+        }
+        for (int p = 0; p < ACCUMULATORS; p++) {
+            code.line("final float[] " + ACC[p] + " = ws.acc[" + p + "];");
         }
         code.open("for (int b = 0; b < n; b++)");
         code.line(perExample(node, paramsOf(node), shapes));
@@ -173,31 +175,27 @@ final class Kernels {
             src = "i0";
             srcB = "i0B";
         }
-        // Accumulators: ws.acc[0 .. PIXELS*F) for conv outputs, then F for the pool, then C*mult for separable.
-        long accNeed = (long) PIXELS * f + f + cm;
-        int poolBase = PIXELS * f;
-        int dwBase = PIXELS * f + f;
+        long accNeed = Math.max(f, Math.max(cm, c));
         ConvShape cs = new ConvShape(src, srcB, wp, c, k.h(), k.w(), s.h(), s.w(), d.h(), d.w(), f, mult, op,
-                wts[1] != null, dwBase);
-        String value = "acc[q + fo]";
+                wts[1] != null);
         if (pool == null) {
             code.open("for (int oy = y0; oy < y1; oy++)");
             code.line("int ox = 0;");
             if (blocked && ow >= PIXELS) {
                 code.open("for (; ox + " + PIXELS + " <= " + ow + "; ox += " + PIXELS + ")");
                 pixels(code, cs, PIXELS);
-                code.open("for (int p = 0; p < " + PIXELS + "; p++)");
-                code.line("int q = p * " + f + ";");
-                code.line("int at = ((oy * " + ow + ") + ox + p) * " + f + ";");
-                store(code, ep, act, f, value, "at");
-                code.close();
+                for (int p = 0; p < PIXELS; p++) {
+                    code.line("int at" + p + " = (oy * " + ow + " + ox + " + p + ") * " + f + ";");
+                    finish(code, ep, act, f, ACC[p], "at" + p);
+                    code.line("System.arraycopy(" + ACC[p] + ", 0, o, oB + at" + p + ", " + f + ");");
+                }
                 code.close();
             }
             code.open("for (; ox < " + ow + "; ox++)");
             pixels(code, cs, 1);
-            code.line("int q = 0;");
-            code.line("int at = (oy * " + ow + " + ox) * " + f + ";");
-            store(code, ep, act, f, value, "at");
+            code.line("int at0 = (oy * " + ow + " + ox) * " + f + ";");
+            finish(code, ep, act, f, ACC[0], "at0");
+            code.line("System.arraycopy(a0, 0, o, oB + at0, " + f + ");");
             code.close();
             code.close();
             code.close();
@@ -209,11 +207,52 @@ final class Kernels {
         Padding ppad = pool.attrs().get("padding", Padding.class);
         Windows.Axis py = axis(oh, pk.h(), ps.h(), 1, ppad, true);
         Windows.Axis px = axis(ow, pk.w(), ps.w(), 1, ppad, false);
-        int poh = (int) py.out();
         int pow = (int) px.out();
         code.open("for (int py = y0; py < y1; py++)");
         code.open("for (int px = 0; px < " + pow + "; px++)");
-        code.line("java.util.Arrays.fill(acc, " + poolBase + ", " + (poolBase + f) + ", "
+        if (blocked && ppad.kind() == Padding.Kind.VALID && pk.h() * pk.w() <= PIXELS) {
+            // Every window lies inside the conv output: compute its pixels together, sharing weight rows.
+            int cells = pk.h() * pk.w();
+            long[] offsets = new long[cells];
+            for (int pi = 0; pi < pk.h(); pi++) {
+                for (int pj = 0; pj < pk.w(); pj++) {
+                    offsets[pi * pk.w() + pj] = ((long) pi * s.h() * wp + (long) pj * s.w()) * c;
+                }
+            }
+            code.line("int oy = " + Expr.lin("py", ps.h(), 0) + ";");
+            code.line("int ox = " + Expr.lin("px", ps.w(), 0) + ";");
+            pixels(code, cs, offsets);
+            for (int p = 0; p < cells; p++) {
+                code.line("int at" + p + " = ((oy + " + p / pk.w() + ") * " + ow + " + ox + " + p % pk.w() + ") * " + f
+                        + ";");
+                finish(code, ep, act, f, ACC[p], "at" + p);
+            }
+            code.open("for (int fo = 0; fo < " + f + "; fo++)");
+            StringBuilder combine = new StringBuilder("float v = ");
+            for (int p = 0; p < cells; p++) {
+                String term = kind == Pooling2D.Kind.L2 ? ACC[p] + "[fo] * " + ACC[p] + "[fo]" : ACC[p] + "[fo]";
+                combine.append(p == 0 ? term : kind == Pooling2D.Kind.MAX ? "" : " + " + term);
+            }
+            if (kind == Pooling2D.Kind.MAX) {
+                combine = new StringBuilder("float v = " + ACC[0] + "[fo]");
+                for (int p = 1; p < cells; p++) {
+                    combine = new StringBuilder("float v = Math.max(" + combine.substring(10) + ", " + ACC[p]
+                            + "[fo])");
+                }
+            }
+            code.line(combine + ";");
+            code.line(switch (kind) {
+                case MAX -> "pa[fo] = v;";
+                case AVERAGE -> "pa[fo] = v * " + Expr.f(1.0 / cells) + ";";
+                case L2 -> "pa[fo] = (float) Math.sqrt(v);";
+            });
+            code.close();
+            code.line("System.arraycopy(pa, 0, o, oB + (py * " + pow + " + px) * " + f + ", " + f + ");");
+            code.close().close().close();
+            return new Kernel(m.addCode(code.toString()).build(), (int) py.out(), padded ? (long) hp * wp * c : 0,
+                    accNeed);
+        }
+        code.line("java.util.Arrays.fill(pa, 0, " + f + ", "
                 + (kind == Pooling2D.Kind.MAX ? "Float.NEGATIVE_INFINITY" : "0f") + ");");
         code.line("int count = 0;");
         code.open("for (int pi = 0; pi < " + pk.h() + "; pi++)");
@@ -224,31 +263,31 @@ final class Kernels {
         code.open("if (ox < 0 || ox >= " + ow + ")").line("continue;").close();
         code.line("count++;");
         pixels(code, cs, 1);
-        code.line("int q = 0;");
-        code.line("int at = (oy * " + ow + " + ox) * " + f + ";");
-        if (act == Activation.SOFTMAX) {
-            rowSoftmax(code, "acc", "0", f);
-        }
+        code.line("int at0 = (oy * " + ow + " + ox) * " + f + ";");
+        finish(code, ep, act, f, "a0", "at0");
         code.open("for (int fo = 0; fo < " + f + "; fo++)");
-        code.line("float v = acc[fo];");
-        code.line(Pointwise.activation(act == Activation.SOFTMAX ? Activation.LINEAR : act, "v"));
-        code.line(ep.emit("v", "fo", "at + fo"));
         code.line(switch (kind) {
-            case MAX -> "if (v > acc[" + poolBase + " + fo]) acc[" + poolBase + " + fo] = v;";
-            case AVERAGE -> "acc[" + poolBase + " + fo] += v;";
-            case L2 -> "acc[" + poolBase + " + fo] += v * v;";
+            case MAX -> "pa[fo] = Math.max(pa[fo], a0[fo]);";
+            case AVERAGE -> "pa[fo] += a0[fo];";
+            case L2 -> "pa[fo] += a0[fo] * a0[fo];";
         });
         code.close().close().close();
-        code.line("int po = oB + (py * " + pow + " + px) * " + f + ";");
-        code.open("for (int fo = 0; fo < " + f + "; fo++)");
-        code.line("o[po + fo] = " + switch (kind) {
-            case MAX -> "acc[" + poolBase + " + fo];";
-            case AVERAGE -> "acc[" + poolBase + " + fo] / count;";
-            case L2 -> "(float) Math.sqrt(acc[" + poolBase + " + fo]);";
-        });
-        code.close().close().close().close();
-        return new Kernel(m.addCode(code.toString()).build(), poh, padded ? (long) hp * wp * c : 0, accNeed);
+        switch (kind) {
+            case AVERAGE -> code.line("float inv = 1f / count;").open("for (int fo = 0; fo < " + f + "; fo++)")
+                    .line("pa[fo] *= inv;").close();
+            case L2 -> code.open("for (int fo = 0; fo < " + f + "; fo++)")
+                    .line("pa[fo] = (float) Math.sqrt(pa[fo]);").close();
+            default -> { }
+        }
+        code.line("System.arraycopy(pa, 0, o, oB + (py * " + pow + " + px) * " + f + ", " + f + ");");
+        code.close().close().close();
+        return new Kernel(m.addCode(code.toString()).build(), (int) py.out(), padded ? (long) hp * wp * c : 0,
+                accNeed);
     }
+
+    /** Accumulators in the workspace: four pixels, the pool, an input row and a depthwise result. */
+    static final int ACCUMULATORS = 7;
+    private static final String[] ACC = {"a0", "a1", "a2", "a3", "pa", "xt", "dt"};
 
     private Map<String, String[]> paramsOf(Node node) {
         Map<String, String[]> params = new LinkedHashMap<>();
@@ -260,151 +299,175 @@ final class Kernels {
 
     /** Geometry for {@link #pixels}. */
     private record ConvShape(String src, String srcB, int wp, int c, int kh, int kw, int sh, int sw, int dh, int dw,
-            int f, int mult, String op, boolean bias, int dwBase) {}
+            int f, int mult, String op, boolean bias) {}
 
     /**
-     * Computes {@code count} adjacent output pixels (oy, ox..ox+count-1) of the anchor, before bias and activation
-     * are finished, into acc[p·F + fo] (bias included). Reads the (padded) image {@code src}.
+     * Computes {@code count} adjacent output pixels (oy, ox..ox+count-1) of the anchor into a0..a3 (bias included,
+     * activation not yet). Weight rows start at index 0 and so do the accumulators: the inner loops are the
+     * same-index form that C2 vectorizes.
      */
     private static void pixels(Code code, ConvShape g, int count) {
+        long[] offsets = new long[count];
+        for (int p = 0; p < count; p++) {
+            offsets[p] = (long) p * g.sw() * g.c();
+        }
+        pixels(code, g, offsets);
+    }
+
+    /** Like {@link #pixels(Code, ConvShape, int)} for pixels at the given input offsets from pixel (oy, ox). */
+    private static void pixels(Code code, ConvShape g, long[] offsets) {
+        int count = offsets.length;
         int f = g.f();
         int c = g.c();
-        code.line(g.bias() && !g.op().equals("SeparableConv2D")
-                ? "for (int p = 0; p < " + count + "; p++) System.arraycopy(bias, 0, acc, p * " + f + ", " + f + ");"
-                : "java.util.Arrays.fill(acc, 0, " + (long) count * f + ", 0f);");
-        String target = g.op().equals("SeparableConv2D") ? "acc" : "acc";
-        if (g.op().equals("SeparableConv2D")) {
-            code.line("java.util.Arrays.fill(acc, " + g.dwBase() + ", " + (g.dwBase() + c * g.mult()) + ", 0f);");
+        boolean separable = g.op().equals("SeparableConv2D");
+        for (int p = 0; p < count; p++) {
+            code.line(g.bias() && !separable ? "System.arraycopy(bias, 0, " + ACC[p] + ", 0, " + f + ");"
+                    : "java.util.Arrays.fill(" + ACC[p] + ", 0, " + f + ", 0f);");
+        }
+        String dst = separable ? "dt" : "a0";
+        if (separable) {
+            code.line("java.util.Arrays.fill(dt, 0, " + c * g.mult() + ", 0f);");
         }
         code.open("for (int i = 0; i < " + g.kh() + "; i++)");
         code.open("for (int j = 0; j < " + g.kw() + "; j++)");
         code.line("int x = " + Expr.plus(g.srcB(), Expr.times(Expr.plus(Expr.times(
                 Expr.plus(Expr.lin("oy", g.sh(), 0), Expr.lin("i", g.dh(), 0)), g.wp()),
                 Expr.plus(Expr.lin("ox", g.sw(), 0), Expr.lin("j", g.dw(), 0))), c)) + ";");
-        code.line("int wi = (i * " + g.kw() + " + j) * " + (long) c * (g.op().equals("Conv2D") ? f : g.mult()) + ";");
-        switch (g.op()) {
-            case "Conv2D" -> {
+        if (g.op().equals("Conv2D")) {
+            code.line("int r = (i * " + g.kw() + " + j) * " + c + ";");
+            code.open("for (int ci = 0; ci < " + c + "; ci++)");
+            for (int p = 0; p < count; p++) {
+                code.line("float x" + p + " = " + g.src() + "[x + " + (offsets[p] == 0 ? "" : offsets[p] + " + ")
+                        + "ci];");
+            }
+            code.line("final float[] row = k[r + ci];");
+            code.open("for (int fo = 0; fo < " + f + "; fo++)");
+            code.line("float wv = row[fo];");
+            for (int p = 0; p < count; p++) {
+                code.line(ACC[p] + "[fo] += x" + p + " * wv;");
+            }
+            code.close().close();
+        } else {
+            code.line("final float[] row = k[i * " + g.kw() + " + j];");
+            code.line("System.arraycopy(" + g.src() + ", x, xt, 0, " + c + ");");
+            if (g.mult() == 1) {
                 code.open("for (int ci = 0; ci < " + c + "; ci++)");
-                StringBuilder loads = new StringBuilder();
-                for (int p = 0; p < count; p++) {
-                    loads.append("float x").append(p).append(" = ").append(g.src()).append("[x + ")
-                            .append(p == 0 ? "" : (long) p * g.sw() * c + " + ").append("ci];\n");
-                }
-                code.line(loads.toString());
-                code.line("int wo = wi + ci * " + f + ";");
-                code.open("for (int fo = 0; fo < " + f + "; fo++)");
-                code.line("float wv = k[wo + fo];");
-                for (int p = 0; p < count; p++) {
-                    code.line(target + "[" + (p == 0 ? "" : p * f + " + ") + "fo] += x" + p + " * wv;");
-                }
+                code.line(dst + "[ci] += xt[ci] * row[ci];");
+                code.close();
+            } else {
+                code.open("for (int ci = 0; ci < " + c + "; ci++)");
+                code.line("float xv = xt[ci];");
+                code.open("for (int mo = 0; mo < " + g.mult() + "; mo++)");
+                code.line(dst + "[ci * " + g.mult() + " + mo] += xv * row[ci * " + g.mult() + " + mo];");
                 code.close().close();
             }
-            case "DepthwiseConv2D", "SeparableConv2D" -> {
-                String dst = g.op().equals("DepthwiseConv2D") ? "" : g.dwBase() + " + ";
-                if (g.mult() == 1) {
-                    code.open("for (int ci = 0; ci < " + c + "; ci++)");
-                    code.line("acc[" + dst + "ci] += " + g.src() + "[x + ci] * k[wi + ci];");
-                    code.close();
-                } else {
-                    code.open("for (int ci = 0; ci < " + c + "; ci++)");
-                    code.line("float xv = " + g.src() + "[x + ci];");
-                    code.open("for (int mo = 0; mo < " + g.mult() + "; mo++)");
-                    code.line("acc[" + dst + "ci * " + g.mult() + " + mo] += xv * k[wi + ci * " + g.mult() + " + mo];");
-                    code.close().close();
-                }
-            }
-            default -> throw new IllegalArgumentException(g.op());
         }
         code.close().close();
-        if (g.op().equals("SeparableConv2D")) {
+        if (separable) {
             int cm = c * g.mult();
-            code.line(g.bias() ? "System.arraycopy(bias, 0, acc, 0, " + f + ");" : "");
+            if (g.bias()) {
+                code.line("System.arraycopy(bias, 0, a0, 0, " + f + ");");
+            }
             code.open("for (int ci = 0; ci < " + cm + "; ci++)");
-            code.line("float xv = acc[" + g.dwBase() + " + ci];");
-            code.line("int wo = ci * " + f + ";");
+            code.line("float xv = dt[ci];");
+            code.line("final float[] prow = pk[ci];");
             code.open("for (int fo = 0; fo < " + f + "; fo++)");
-            code.line("acc[fo] += xv * pk[wo + fo];");
+            code.line("a0[fo] += xv * prow[fo];");
             code.close().close();
         }
     }
 
-    /** Activation (softmax over the row first where needed), epilogue, store at out index base {@code at}. */
-    private static void store(Code code, Epilogue ep, Activation act, int f, String value, String at) {
+    /**
+     * Finishes a computed row in place: the anchor's activation (softmax over the row), then the epilogue; extras of
+     * residual adds are read at {@code at + fo} of the example.
+     */
+    private static void finish(Code code, Epilogue ep, Activation act, int f, String acc, String at) {
         if (act == Activation.SOFTMAX) {
-            rowSoftmax(code, "acc", "q", f);
+            rowSoftmax(code, acc, "0", f);
+        }
+        String pointwise = Pointwise.activation(act == Activation.SOFTMAX ? Activation.LINEAR : act, "v");
+        String tail = ep.emit("v", "fo", at + " + fo");
+        if (pointwise.isEmpty() && tail.isBlank()) {
+            return;
         }
         code.open("for (int fo = 0; fo < " + f + "; fo++)");
-        code.line("float v = " + value + ";");
-        code.line(Pointwise.activation(act == Activation.SOFTMAX ? Activation.LINEAR : act, "v"));
-        code.line(ep.emit("v", "fo", at + " + fo"));
-        code.line("o[oB + " + at + " + fo] = v;");
+        code.line("float v = " + acc + "[fo];");
+        code.line(pointwise);
+        code.line(tail);
+        code.line(acc + "[fo] = v;");
         code.close();
     }
 
     /** Numerically stable softmax of arr[base .. base+len) in place: exp(x - max) / sum. */
     private static void rowSoftmax(Code code, String arr, String base, int len) {
+        String at = base.equals("0") ? "t" : base + " + t";
+        code.open("");
         code.line("float max = Float.NEGATIVE_INFINITY;");
         code.open("for (int t = 0; t < " + len + "; t++)")
-                .line("max = Math.max(max, " + arr + "[" + base + " + t]);").close();
+                .line("max = Math.max(max, " + arr + "[" + at + "]);").close();
         code.line("float sum = 0f;");
         code.open("for (int t = 0; t < " + len + "; t++)")
-                .line("float e = (float) Math.exp(" + arr + "[" + base + " + t] - max);")
-                .line(arr + "[" + base + " + t] = e;").line("sum += e;").close();
+                .line("float e = (float) Math.exp(" + arr + "[" + at + "] - max);")
+                .line(arr + "[" + at + "] = e;").line("sum += e;").close();
         code.line("float inv = 1f / sum;");
-        code.open("for (int t = 0; t < " + len + "; t++)").line(arr + "[" + base + " + t] *= inv;").close();
+        code.open("for (int t = 0; t < " + len + "; t++)").line(arr + "[" + at + "] *= inv;").close();
+        code.close();
     }
 
-    /** Dense on the last axis: four rows at a time share each weight load. */
+    /** Dense on the last axis: four rows at a time share each weight row. */
     private Kernel dense(MethodSpec.Builder m, Node node, Node anchor, Node bn, Epilogue ep) {
         Shape x = in(node, 0);
         int kk = (int) x.dim(-1);
         int u = (int) anchor.shape().dim(-1);
         long rowsPerExample = x.size() / kk;
         Activation act = anchor.attrs().get("activation", Activation.class);
-        String[] wts = packing.anchor(anchor, "kernel", null, bn, u);
+        String[] wts = packing.anchor(anchor, "kernel", null, bn, u, u, 0);
         Code code = new Code();
-        code.line("float[] acc = ws.acc;");
-        code.line("final float[] k = this." + wts[0] + ";");
+        code.line("final float[][] k = this." + wts[0] + ";");
         if (wts[1] != null) {
             code.line("final float[] bias = this." + wts[1] + ";");
+        }
+        for (int p = 0; p < PIXELS; p++) {
+            code.line("final float[] " + ACC[p] + " = ws.acc[" + p + "];");
         }
         code.line("int rows = n * " + rowsPerExample + ";");
         code.line("int r = 0;");
         for (int block : new int[] {PIXELS, 1}) {
             code.open(block == 1 ? "for (; r < rows; r++)" : "for (; r + " + block + " <= rows; r += " + block + ")");
-            code.line(wts[1] != null
-                    ? "for (int p = 0; p < " + block + "; p++) System.arraycopy(bias, 0, acc, p * " + u + ", " + u + ");"
-                    : "java.util.Arrays.fill(acc, 0, " + (long) block * u + ", 0f);");
+            for (int p = 0; p < block; p++) {
+                code.line(wts[1] != null ? "System.arraycopy(bias, 0, " + ACC[p] + ", 0, " + u + ");"
+                        : "java.util.Arrays.fill(" + ACC[p] + ", 0, " + u + ", 0f);");
+            }
             code.line("int xi = i0Off + r * " + kk + ";");
             code.open("for (int ki = 0; ki < " + kk + "; ki++)");
             for (int p = 0; p < block; p++) {
                 code.line("float x" + p + " = i0[xi + " + (p == 0 ? "" : (long) p * kk + " + ") + "ki];");
             }
-            code.line("int wo = ki * " + u + ";");
+            code.line("final float[] row = k[ki];");
             code.open("for (int uo = 0; uo < " + u + "; uo++)");
-            code.line("float wv = k[wo + uo];");
+            code.line("float wv = row[uo];");
             for (int p = 0; p < block; p++) {
-                code.line("acc[" + (p == 0 ? "" : p * u + " + ") + "uo] += x" + p + " * wv;");
+                code.line(ACC[p] + "[uo] += x" + p + " * wv;");
             }
             code.close().close();
-            code.open("for (int p = 0; p < " + block + "; p++)");
-            code.line("int q = p * " + u + ";");
-            code.line("int row = r + p;");
-            // Extras (residual adds) are indexed per example: row r is example r / rowsPerExample.
-            code.line("int b = row / " + rowsPerExample + ";");
-            code.line(perExampleExtras(node));
-            code.line("int at = (row - b * " + rowsPerExample + ") * " + u + ";");
-            if (act == Activation.SOFTMAX) {
-                rowSoftmax(code, "acc", "q", u);
+            for (int p = 0; p < block; p++) {
+                code.line("int row" + p + " = r + " + p + ";");
+                // Extras (residual adds) are indexed per example: row r is example r / rowsPerExample.
+                if (node.inputs().size() > 1) {
+                    code.open("");
+                    code.line("int b = row" + p + " / " + rowsPerExample + ";");
+                    code.line(perExampleExtras(node));
+                    code.line("int at = (row" + p + " - b * " + rowsPerExample + ") * " + u + ";");
+                    finish(code, ep, act, u, ACC[p], "at");
+                    code.close();
+                } else {
+                    finish(code, ep, act, u, ACC[p], "0");
+                }
+                code.line("System.arraycopy(" + ACC[p] + ", 0, o, oOff + row" + p + " * " + u + ", " + u + ");");
             }
-            code.open("for (int fo = 0; fo < " + u + "; fo++)");
-            code.line("float v = acc[q + fo];");
-            code.line(Pointwise.activation(act == Activation.SOFTMAX ? Activation.LINEAR : act, "v"));
-            code.line(ep.emit("v", "fo", "at + fo"));
-            code.line("o[oOff + row * " + u + " + fo] = v;");
-            code.close().close().close();
+            code.close();
         }
-        return new Kernel(m.addCode(code.toString()).build(), 0, 0, (long) PIXELS * u);
+        return new Kernel(m.addCode(code.toString()).build(), 0, 0, u);
     }
 
     private String perExampleExtras(Node node) {
@@ -431,7 +494,7 @@ final class Kernels {
         int oh = (int) ay.out();
         int ow = (int) ax.out();
         Code code = new Code();
-        code.line("float[] acc = ws.acc;");
+        code.line("final float[] acc = ws.acc[0];");
         code.open("for (int b = 0; b < n; b++)").line(perExample(node, paramsOf(node), shapes));
         code.open("for (int oy = y0; oy < y1; oy++)");
         code.open("for (int ox = 0; ox < " + ow + "; ox++)");
@@ -449,7 +512,7 @@ final class Kernels {
         code.open("for (int ch = 0; ch < " + c + "; ch++)");
         code.line("float v = i0[xi + ch];");
         code.line(switch (kind) {
-            case MAX -> "if (v > acc[ch]) acc[ch] = v;";
+            case MAX -> "acc[ch] = Math.max(acc[ch], v);";
             case AVERAGE -> "acc[ch] += v;";
             case L2 -> "acc[ch] += v * v;";
         });
@@ -473,7 +536,7 @@ final class Kernels {
         int c = (int) x.dim(2);
         boolean max = anchor.op().name().equals("GlobalMaxPooling2D");
         Code code = new Code();
-        code.line("float[] acc = ws.acc;");
+        code.line("final float[] acc = ws.acc[0];");
         code.open("for (int b = 0; b < n; b++)").line(perExample(node, paramsOf(node), shapes));
         code.line("java.util.Arrays.fill(acc, 0, " + c + ", " + (max ? "Float.NEGATIVE_INFINITY" : "0f") + ");");
         code.open("for (int p = 0; p < " + hw + "; p++)");
@@ -572,7 +635,4 @@ final class Kernels {
         }
     }
 
-    static List<String> unused() {
-        return new ArrayList<>();
-    }
 }

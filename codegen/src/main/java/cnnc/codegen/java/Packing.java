@@ -15,6 +15,7 @@ import java.util.Map;
 final class Packing {
     private final Map<String, Integer> weightIndex = new LinkedHashMap<>();
     private final List<String> fields = new ArrayList<>();
+    private final List<String> matrixFields = new ArrayList<>();
     private final StringBuilder constructor = new StringBuilder();
     private final Map<String, cnnc.compiler.ir.Shape> shapes;
     private int counter;
@@ -29,8 +30,14 @@ final class Packing {
         return new ArrayList<>(weightIndex.keySet());
     }
 
+    /** Packed vectors ({@code float[]}). */
     List<String> fields() {
         return fields;
+    }
+
+    /** Packed kernels as rows ({@code float[][]}): each row starts at index 0, which lets C2 vectorize. */
+    List<String> matrixFields() {
+        return matrixFields;
     }
 
     String constructorCode() {
@@ -66,21 +73,37 @@ final class Packing {
      * (bias null when there is none and nothing folds in). {@code kernelWeight} names the weight holding the
      * output channel last; {@code outChannels} its size.
      */
-    String[] anchor(Node anchor, String kernelWeight, String otherKernel, Node bn, int outChannels) {
-        String kernel = field(kernelWeight, "copy(" + raw(anchor, kernelWeight) + ")");
-        String other = otherKernel == null ? null : field(otherKernel, "copy(" + raw(anchor, otherKernel) + ")");
+    String[] anchor(Node anchor, String kernelWeight, String otherKernel, Node bn, int outChannels,
+            int kernelRow, int otherRow) {
         String bias = has(anchor, "bias") ? field("bias", "copy(" + raw(anchor, "bias") + ")") : null;
+        String[] sc = bn == null ? null : batchNorm(bn);
+        if (bn != null && bias == null) {
+            bias = field("bias", "new float[" + outChannels + "]");
+        }
+        String kernel = matrix(kernelWeight, raw(anchor, kernelWeight), otherKernel == null ? sc : null, kernelRow);
+        String other = otherKernel == null ? null : matrix(otherKernel, raw(anchor, otherKernel), sc, otherRow);
         if (bn != null) {
-            String[] sc = batchNorm(bn);
-            String target = other != null ? other : kernel;
-            constructor.append("scaleLast(").append(target).append(", ").append(sc[0]).append(");\n");
-            if (bias == null) {
-                bias = field("bias", "new float[" + outChannels + "]");
-            }
             constructor.append("foldBias(").append(bias).append(", ").append(sc[0]).append(", ").append(sc[1])
                     .append(");\n");
         }
         return new String[] {kernel, bias, other};
+    }
+
+    /** A kernel field as rows of {@code rowLength}, its last axis scaled by {@code bn[0]} first when given. */
+    private String matrix(String hint, String source, String[] bn, int rowLength) {
+        String name = "p" + (counter++) + "_" + hint;
+        matrixFields.add(name);
+        if (bn == null) {
+            constructor.append("this.").append(name).append(" = rows(").append(source).append(", ").append(rowLength)
+                    .append(");\n");
+        } else {
+            String t = "t" + counter;
+            constructor.append("float[] ").append(t).append(" = copy(").append(source).append(");\n");
+            constructor.append("scaleLast(").append(t).append(", ").append(bn[0]).append(");\n");
+            constructor.append("this.").append(name).append(" = rows(").append(t).append(", ").append(rowLength)
+                    .append(");\n");
+        }
+        return name;
     }
 
     /** Per-channel {scale, shift} fields of an inference batch norm: gamma/sqrt(var+eps), beta - mean·scale. */

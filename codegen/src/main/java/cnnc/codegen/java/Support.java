@@ -174,6 +174,12 @@ final class Support {
     static void addHelpers(TypeSpec.Builder t) {
         t.addMethod(MethodSpec.methodBuilder("copy").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .returns(float[].class).addParameter(float[].class, "a").addCode("return a.clone();\n").build());
+        t.addMethod(MethodSpec.methodBuilder("rows").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("Splits a row-major kernel into rows of {@code n} (the output channels).\n")
+                .returns(float[][].class).addParameter(float[].class, "a").addParameter(int.class, "n")
+                .addCode("float[][] r = new float[a.length / n][];\n"
+                        + "for (int i = 0; i < r.length; i++) r[i] = java.util.Arrays.copyOfRange(a, i * n, (i + 1) * n);\n"
+                        + "return r;\n").build());
         t.addMethod(MethodSpec.methodBuilder("bnScale").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("gamma / sqrt(variance + epsilon), per channel (gamma null: 1).\n")
                 .returns(float[].class).addParameter(float[].class, "gamma").addParameter(float[].class, "var")

@@ -4,8 +4,9 @@ import cnnc.compiler.diag.Diagnostics;
 import cnnc.compiler.diag.SourceFile;
 import cnnc.compiler.diag.Span;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
@@ -20,67 +21,44 @@ public final class Sources {
             diags.error(nameOnly.start(), "file is empty; expected `model NAME { ... }`");
             return null;
         }
-        int line = 1;
-        int col = 1;
         for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] == 0) {
-                diags.error(new Span(nameOnly, line, col, 1), "file is binary (it holds a NUL byte), not a .cnn model");
+                diags.error(at(nameOnly, bytes, i), "file is binary (it holds a NUL byte), not a .cnn model");
                 return null;
-            }
-            if (bytes[i] == '\n') {
-                line++;
-                col = 1;
-            } else if ((bytes[i] & 0xC0) != 0x80) {
-                col++;
             }
         }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try {
-            String text = decoder.decode(ByteBuffer.wrap(bytes)).toString();
-            return new SourceFile(name, text);
-        } catch (CharacterCodingException e) {
-            int bad = firstInvalidUtf8(bytes);
-            int l = 1;
-            int c = 1;
-            for (int i = 0; i < bad; i++) {
-                if (bytes[i] == '\n') {
-                    l++;
-                    c = 1;
-                } else if ((bytes[i] & 0xC0) != 0x80) {
-                    c++;
-                }
-            }
-            diags.error(new Span(nameOnly, l, c, 1),
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            // The decoder stops at the first byte of the malformed sequence.
+            int bad = in.position();
+            diags.error(at(nameOnly, bytes, bad),
                     String.format("file is not valid UTF-8 (byte 0x%02X at offset %d)", bytes[bad] & 0xFF, bad));
             return null;
         }
+        decoder.flush(out);
+        return new SourceFile(name, out.flip().toString());
     }
 
-    private static int firstInvalidUtf8(byte[] b) {
-        int i = 0;
-        while (i < b.length) {
-            int x = b[i] & 0xFF;
-            int n;
-            if (x < 0x80) {
-                n = 0;
-            } else if (x >= 0xC2 && x <= 0xDF) {
-                n = 1;
-            } else if (x >= 0xE0 && x <= 0xEF) {
-                n = 2;
-            } else if (x >= 0xF0 && x <= 0xF4) {
-                n = 3;
-            } else {
-                return i;
+    /**
+     * The line and column of byte {@code offset}, counted as {@link SourceFile} and the parser count them: lines end
+     * at {@code \n}, {@code \r\n} or a lone {@code \r}; columns count characters (UTF-8 lead bytes), from 1.
+     */
+    private static Span at(SourceFile file, byte[] bytes, int offset) {
+        int line = 1;
+        int col = 1;
+        for (int i = 0; i < offset; i++) {
+            if (bytes[i] == '\n' || (bytes[i] == '\r' && (i + 1 >= bytes.length || bytes[i + 1] != '\n'))) {
+                line++;
+                col = 1;
+            } else if ((bytes[i] & 0xC0) != 0x80 && bytes[i] != '\r') {
+                col++;
             }
-            for (int k = 1; k <= n; k++) {
-                if (i + k >= b.length || (b[i + k] & 0xC0) != 0x80) {
-                    return i;
-                }
-            }
-            i += n + 1;
         }
-        return Math.max(0, b.length - 1);
+        return new Span(file, line, col, 1);
     }
 }

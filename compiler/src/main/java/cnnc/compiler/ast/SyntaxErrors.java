@@ -56,7 +56,7 @@ final class SyntaxErrors extends BaseErrorListener {
         if (t.getType() == CnnLexer.ERROR_CHAR) {
             String text = t.getText();
             if (text.equals("'") || text.equals("\"")) {
-                return Diagnostic.error(at, "unterminated string: close it with `" + text + "` on the same line");
+                return Diagnostic.error(at, "unterminated string: close it with " + text + " on the same line");
             }
             return Diagnostic.error(at, "unexpected character " + quoteChar(text));
         }
@@ -84,12 +84,23 @@ final class SyntaxErrors extends BaseErrorListener {
                     + (t.getType() == CnnLexer.INPUT ? "; name the input (`input x: [28, 28, 1]`) to refer to it"
                             : ""));
         }
-        return Diagnostic.error(at, expectation(parser, expected, open) + ", found " + found(t));
+        return Diagnostic.error(at, expectation(parser, expected, open, prev) + ", found " + found(t));
     }
 
-    private static String expectation(CnnParser parser, IntervalSet expected, OpenBrackets.Open open) {
+    private static String expectation(CnnParser parser, IntervalSet expected, OpenBrackets.Open open, Token prev) {
         ParserRuleContext ctx = parser.getContext();
         int rule = ctx == null ? -1 : ctx.getRuleIndex();
+        if (open != null && open.what().startsWith("the input list")) {
+            return "expected `,` or `)` in the input list";
+        }
+        if (rule == CnnParser.RULE_statement && prev != null && prev.getType() == CnnLexer.IDENT
+                && ctx.getStart() == prev) {
+            return "expected `(` or `=` after `" + prev.getText() + "`";
+        }
+        if ((rule == CnnParser.RULE_blockDef || rule == CnnParser.RULE_param) && expected.contains(CnnParser.COMMA)
+                && expected.contains(CnnParser.RPAREN) && open != null && open.callee() != null) {
+            return "expected `,` or `)` after a parameter of block `" + open.callee() + "`";
+        }
         return switch (rule) {
             case CnnParser.RULE_file, CnnParser.RULE_definition -> "expected `model NAME {` or `block NAME(PARAMS) {`";
             case CnnParser.RULE_modelDef, CnnParser.RULE_blockDef ->

@@ -35,9 +35,9 @@ class SyntaxErrorMessagesTest {
                         "m.cnn:3:13: error: expected `,` or `)` after an argument of `Conv2D`, found `3`"),
                 Arguments.of(model("Flatten() $"), "m.cnn:3:13: error: unexpected character `$`"),
                 Arguments.of(model("Conv2D(16, 3, padding=\"same)"),
-                        "m.cnn:3:25: error: unterminated string: close it with `\"` on the same line"),
+                        "m.cnn:3:25: error: unterminated string: close it with \" on the same line"),
                 Arguments.of(model("Conv2D(16, 3, padding='same)"),
-                        "m.cnn:3:25: error: unterminated string: close it with `'` on the same line"),
+                        "m.cnn:3:25: error: unterminated string: close it with ' on the same line"),
                 Arguments.of(model("Conv2D(16, 3)(input)"),
                         "m.cnn:3:17: error: `input` is a keyword and cannot be used as a name; name the input"
                                 + " (`input x: [28, 28, 1]`) to refer to it"),

@@ -133,7 +133,7 @@ public final class AtomicFiles {
         String reason;
         if (lower.contains("no space left on device") || lower.contains("not enough space")
                 || lower.contains("disk full")) {
-            reason = "no space left on device (free some space and try again)";
+            reason = "no space left on device; free some space and try again";
         } else if (lower.contains("disk quota exceeded")) {
             reason = "disk quota exceeded";
         } else if (lower.contains("read-only file system")) {

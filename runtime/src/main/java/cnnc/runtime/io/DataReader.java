@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Reads a run of elements from a file straight into a Java array, one bounded chunk at a time, so that files of
@@ -16,6 +20,23 @@ final class DataReader {
     private static final int CHUNK_BYTES = 1 << 20;
 
     private DataReader() {
+    }
+
+    /**
+     * Opens a file to read, with messages that name it: a folder is a {@link FileFormatException}, a missing or
+     * unreadable file the usual {@link NoSuchFileException} or {@link AccessDeniedException} with a reason.
+     */
+    static FileChannel open(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new FileFormatException(file, "this is a folder, not a file");
+        }
+        try {
+            return FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "no such file");
+        } catch (AccessDeniedException e) {
+            throw new AccessDeniedException(file.toString(), null, "permission denied");
+        }
     }
 
     /** The number of elements of a shape with no negative dimension, or -1 when over {@link #MAX_ELEMENTS}. */

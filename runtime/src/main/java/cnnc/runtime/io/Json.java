@@ -56,7 +56,7 @@ final class Json {
         Object value = parser.value(0);
         parser.skipSpace();
         if (parser.pos < text.length()) {
-            throw parser.error("unexpected " + parser.found() + " after the end of the JSON value");
+            throw parser.error("found " + parser.found() + " after the end of the JSON value");
         }
         return value;
     }

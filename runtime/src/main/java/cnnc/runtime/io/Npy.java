@@ -4,7 +4,6 @@ import cnnc.compiler.ir.Tensor;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * NumPy's {@code .npy} array files, format versions 1.0, 2.0 and 3.0 (NEP 1; layout in {@link NpyHeader}).
@@ -24,7 +23,7 @@ public final class Npy {
      * Shape {@code ()} is a scalar, read as shape {@code []}.
      */
     public static Tensor read(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel channel = DataReader.open(file)) {
             NpyHeader header = NpyHeader.read(channel, file);
             float[] data = DataReader.readFloats(channel, file, header.dataOffset(), header.count(), header.type(),
                     header.order());
@@ -38,7 +37,7 @@ public final class Npy {
      * infinity is an error naming its index).
      */
     public static LongTensor readLabels(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel channel = DataReader.open(file)) {
             NpyHeader header = NpyHeader.read(channel, file);
             long[] values = DataReader.readLongs(channel, file, header.dataOffset(), header.count(), header.type(),
                     header.order());

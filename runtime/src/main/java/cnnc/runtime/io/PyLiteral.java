@@ -53,7 +53,7 @@ final class PyLiteral {
         Object value = parser.value(0);
         parser.skipSpace();
         if (parser.pos < text.length()) {
-            throw parser.error("unexpected " + parser.found() + " after the end of the literal");
+            throw parser.error("found " + parser.found() + " after the end of the literal");
         }
         return value;
     }
@@ -280,7 +280,10 @@ final class PyLiteral {
             return "the end of the header";
         }
         char c = text.charAt(pos);
-        return c < 0x20 || c == 0x7f ? String.format("the control character 0x%02x", (int) c) : "'" + c + "'";
+        if (c < 0x20 || c == 0x7f) {
+            return String.format("the control character 0x%02x", (int) c);
+        }
+        return c == '\'' ? "\"'\"" : "'" + c + "'";
     }
 
     private SyntaxException error(String problem) {

@@ -11,7 +11,6 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -62,7 +61,7 @@ public final class Safetensors {
      * @throws IOException         when the file cannot be read at all (missing, no permission)
      */
     public static SafetensorsFile read(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel channel = DataReader.open(file)) {
             long size = channel.size();
             if (size < 8) {
                 throw new FileFormatException(file, "not a safetensors file: it is only " + size + " byte"
@@ -111,7 +110,8 @@ public final class Safetensors {
      * Writes {@code tensors} as F32 in map order, with {@code metadata} (may be empty or {@code null}) as the
      * {@code __metadata__} entry, atomically (see {@link AtomicFiles}).
      *
-     * @throws IllegalArgumentException when a tensor is named {@code __metadata__}
+     * @throws IllegalArgumentException when a tensor is named {@code __metadata__}, or a name or metadata string holds
+     *         an unpaired UTF-16 surrogate (which UTF-8 cannot encode)
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata)
             throws IOException {
@@ -133,6 +133,8 @@ public final class Safetensors {
             json.append(Json.quote(METADATA_KEY)).append(":{");
             String sep = "";
             for (Map.Entry<String, String> m : metadata.entrySet()) {
+                checkUnicode("metadata key", m.getKey());
+                checkUnicode("metadata value", m.getValue());
                 json.append(sep).append(Json.quote(m.getKey())).append(':').append(Json.quote(m.getValue()));
                 sep = ",";
             }
@@ -144,6 +146,7 @@ public final class Safetensors {
             if (t.getKey().equals(METADATA_KEY)) {
                 throw new IllegalArgumentException("a tensor may not be named " + METADATA_KEY);
             }
+            checkUnicode("tensor name", t.getKey());
             long end = offset + 4L * t.getValue().size();
             json.append(sep).append(Json.quote(t.getKey())).append(":{\"dtype\":\"F32\",\"shape\":[");
             long[] shape = t.getValue().shape();
@@ -160,6 +163,19 @@ public final class Safetensors {
         byte[] out = Arrays.copyOf(bytes, padded);
         Arrays.fill(out, bytes.length, padded, (byte) ' ');
         return out;
+    }
+
+    /** UTF-8 cannot encode a lone UTF-16 surrogate; Java would silently write '?' instead. */
+    private static void checkUnicode(String what, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(what + " " + Json.quote(s) + " is not valid Unicode text: it has "
+                        + "an unpaired surrogate at index " + i);
+            }
+        }
     }
 
     private static String decodeUtf8(Path file, byte[] bytes) throws FileFormatException {

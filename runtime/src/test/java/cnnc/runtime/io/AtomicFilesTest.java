@@ -43,7 +43,7 @@ class AtomicFilesTest {
             out.write(new byte[100_000]);
             throw new IOException("No space left on device");
         }));
-        assertEquals("cannot write " + target + ": no space left on device (free some space and try again) (the "
+        assertEquals("cannot write " + target + ": no space left on device; free some space and try again (the "
                 + "existing file is unchanged)", e.getMessage());
         assertEquals("old", Files.readString(target));
         assertEquals(List.of(target), list());
@@ -55,7 +55,7 @@ class AtomicFilesTest {
         IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
             throw new IOException("No space left on device");
         }));
-        assertEquals("cannot write " + target + ": no space left on device (free some space and try again)",
+        assertEquals("cannot write " + target + ": no space left on device; free some space and try again",
                 e.getMessage());
         assertEquals(List.of(), list());
     }

@@ -41,7 +41,7 @@ class JsonTest {
             "[\"\\u12\"]          | 1 | 3  | \\u must be followed by four hex digits",
             "[1,]                 | 1 | 4  | expected a value (an object, array, string, number, true, false or null), found ']'",
             "{\"a\":1,}           | 1 | 8  | expected a key in double quotes, found '}'",
-            "`{\"a\":1}{`         | 1 | 8  | unexpected '{' after the end of the JSON value",
+            "`{\"a\":1}{`         | 1 | 8  | found '{' after the end of the JSON value",
             "`[\n\n  x]`          | 3 | 3  | expected a value (an object, array, string, number, true, false or null), found 'x'",
     })
     void reportsWhereAndWhat(String text, int line, int column, String problem) {

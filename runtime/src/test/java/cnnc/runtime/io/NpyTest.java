@@ -163,7 +163,7 @@ class NpyTest {
                         "the header has an unexpected entry 'extra'; a .npy header holds only 'descr', "
                                 + "'fortran_order' and 'shape'"),
                 Arguments.of("{'descr' '<f4'}", 0, "the header is not a valid Python dictionary: at column 10: "
-                        + "expected ':' after the key 'descr', found '''"),
+                        + "expected ':' after the key 'descr', found \"'\""),
                 Arguments.of("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3}", 0,
                         "the header is not a valid Python dictionary: at column 56: expected ',' or ')', found '}'"),
                 Arguments.of("{'descr': '<f4", 0, "the header is not a valid Python dictionary: at column 11: this "
@@ -176,8 +176,8 @@ class NpyTest {
                 Arguments.of("", 0, "the header is empty; it should be a Python dictionary with 'descr', "
                         + "'fortran_order' and 'shape'"),
                 Arguments.of("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), } junk", 8,
-                        "the header is not a valid Python dictionary: at column 59: unexpected 'j' after the end of "
-                                + "the literal"),
+                        "the header is not a valid Python dictionary: at column 59: found 'j' after the end of the "
+                                + "literal"),
                 Arguments.of("{'descr': [('x', '<f4')], 'fortran_order': False, 'shape': (1,), }", 4,
                         "structured arrays (records with named fields) are not supported; save each field as its own "
                                 + "numeric array"),
@@ -268,6 +268,10 @@ class NpyTest {
     void missingFileIsAnIoErrorNotAFormatError() {
         IOException e = assertThrows(IOException.class, () -> Npy.read(dir.resolve("absent.npy")));
         assertEquals(java.nio.file.NoSuchFileException.class, e.getClass());
+        assertEquals(dir.resolve("absent.npy") + ": no such file", e.getMessage());
+        FileFormatException folder = assertThrows(FileFormatException.class, () -> Npy.read(dir));
+        assertEquals(dir + ": this is a folder, not a file", folder.getMessage());
+        assertThrows(FileFormatException.class, () -> Safetensors.read(dir));
     }
 
     @Test

@@ -28,9 +28,10 @@ class PyLiteralTest {
         assertEquals("(2, 3)", PyLiteral.tupleOf(new long[] {2, 3}));
         assertEquals("(5,)", PyLiteral.tupleOf(new long[] {5}));
         assertEquals("()", PyLiteral.tupleOf(new long[] {}));
-        assertEquals("{'a': [1, 'x'], 'b': None}",
-                PyLiteral.repr(new java.util.LinkedHashMap<>(Map.of("a", List.of(1L, "x")))).replace("}", "")
-                        + ", 'b': None}");
+        Map<String, Object> dict = new java.util.LinkedHashMap<>();
+        dict.put("a", List.of(1L, "it's"));
+        dict.put("b", PyLiteral.NONE);
+        assertEquals("{'a': [1, 'it\\'s'], 'b': None}", PyLiteral.repr(dict));
     }
 
     @Test

@@ -87,6 +87,16 @@ class SafetensorsTest {
     }
 
     @Test
+    void writerRefusesTextUtf8CannotEncode() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Safetensors.write(
+                dir.resolve("x.safetensors"), Map.of("w\ud834", Tensor.zeros(1)), Map.of()));
+        assertEquals("tensor name \"w\ud834\" is not valid Unicode text: it has an unpaired surrogate at index 1",
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Safetensors.write(dir.resolve("x.safetensors"), Map.of(),
+                Map.of("k", "\udd1e")));
+    }
+
+    @Test
     void refusesDtypesItCannotLoad() {
         FileFormatException e = assertThrows(FileFormatException.class,
                 () -> Safetensors.read(Fixtures.path("i64.safetensors")));
@@ -116,7 +126,7 @@ class SafetensorsTest {
                 Arguments.of("{\"a\":" + T, 8, "the header is not valid JSON: at line 1, column 54: expected ',' or "
                         + "'}' after the value of \"a\", found the end of the text"),
                 Arguments.of("{\"a\":" + T + "}x", 8, "the header is not valid JSON: at line 1, column 55: "
-                        + "unexpected 'x' after the end of the JSON value"),
+                        + "found 'x' after the end of the JSON value"),
                 Arguments.of("{\"a\":[1]}", 0, "the header's entry for tensor \"a\" must be an object with "
                         + "\"dtype\", \"shape\" and \"data_offsets\", but it is the array [1]"),
                 Arguments.of("{\"a\":{\"shape\":[2],\"data_offsets\":[0,8]}}", 8,

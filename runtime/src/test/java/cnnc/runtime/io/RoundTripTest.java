@@ -18,7 +18,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Whatever is written reads back bit for bit: every float32 pattern (NaN payloads, -0, subnormals), every shape. */
-class RoundTripProperties {
+class RoundTripTest {
 
     @Property(tries = 300)
     void npyRoundTrips(@ForAll("tensors") Tensor tensor) throws IOException {

@@ -16,7 +16,7 @@ import net.jqwik.api.constraints.IntRange;
  * Damaged files either read (a flipped data byte is just another number) or fail with a
  * {@link FileFormatException}; never with an unchecked exception, an out-of-memory error or another I/O error.
  */
-class CorruptionProperties {
+class CorruptionTest {
 
     @Property(tries = 400)
     void safetensorsSurvivesByteDamage(@ForAll("safetensorsFixtures") String fixture,
