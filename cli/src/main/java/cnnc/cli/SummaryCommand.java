@@ -1,7 +1,10 @@
 package cnnc.cli;
 
 import cnnc.compiler.Compiler;
+import cnnc.compiler.diag.Diagnostics;
 import cnnc.compiler.passes.Counting;
+import cnnc.compiler.passes.Fuse;
+import cnnc.compiler.passes.MemoryPlan;
 import cnnc.compiler.passes.Pipeline;
 import cnnc.compiler.report.KerasSummary;
 import cnnc.compiler.report.SummaryJson;
@@ -31,7 +34,8 @@ final class SummaryCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Compiler.Result r = model.compile(Pipeline.analysis(), null, err);
         Counting.ModelCounts counts = Counting.count(r.graph());
-        out.print(json ? SummaryJson.render(r.graph(), counts) : KerasSummary.render(r.graph(), counts));
+        long peak = MemoryPlan.plan(new Fuse().run(r.graph(), new Diagnostics())).peakBytes(1);
+        out.print(json ? SummaryJson.render(r.graph(), counts, peak) : KerasSummary.render(r.graph(), counts, peak));
         out.flush();
         return 0;
     }

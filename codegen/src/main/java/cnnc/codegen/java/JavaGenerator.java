@@ -211,19 +211,58 @@ public final class JavaGenerator {
     private static MethodSpec runChunk(Graph g, List<Node> groups, List<Kernel> kernels, MemoryPlan plan,
             ClassName workspace) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("runChunk").addModifiers(Modifier.PRIVATE)
+                .addJavadoc("Runs the groups in order on examples [b0, b0 + n). With {@code split}, groups of more"
+                        + " than $L MACs an example divide their output rows among the workers.\n", SPLIT_MACS)
                 .addParameter(float[][].class, "inputs").addParameter(float[][].class, "outputs")
-                .addParameter(int.class, "b0").addParameter(int.class, "n").addParameter(workspace, "ws");
+                .addParameter(int.class, "b0").addParameter(int.class, "n").addParameter(workspace, "ws")
+                .addParameter(boolean.class, "split");
         for (int k = 0; k < groups.size(); k++) {
             Node n = groups.get(k);
-            StringBuilder call = new StringBuilder(kernels.get(k).method().name).append('(');
+            Kernel kernel = kernels.get(k);
+            StringBuilder args = new StringBuilder();
             for (String in : n.inputs()) {
-                call.append(location(g, plan, in)).append(", ");
+                args.append(location(g, plan, in)).append(", ");
             }
-            call.append(location(g, plan, n.name())).append(", n, 0, ").append(Math.max(1, kernels.get(k).rows()))
-                    .append(", ws);\n");
-            m.addCode(call.toString());
+            args.append(location(g, plan, n.name())).append(", n");
+            int rows = Math.max(1, kernel.rows());
+            String name = kernel.method().name;
+            if (rows > 1 && anchorMacs(n, g) >= SPLIT_MACS) {
+                m.addCode("if (split) {\n"
+                        + "  java.util.List<java.util.concurrent.Future<?>> pending = new java.util.ArrayList<>();\n"
+                        + "  for (int w = 1; w < threads; w++) {\n"
+                        + "    final int r0 = $L * w / threads;\n"
+                        + "    final int r1 = $L * (w + 1) / threads;\n"
+                        + "    final Workspace wsw = space(w, n);\n"
+                        + "    pending.add(pool().submit(() -> $L($L, r0, r1, wsw)));\n"
+                        + "  }\n"
+                        + "  $L($L, 0, $L / threads, ws);\n"
+                        + "  join(pending);\n"
+                        + "} else {\n"
+                        + "  $L($L, 0, $L, ws);\n"
+                        + "}\n", rows, rows, name, args, name, args, rows, name, args, rows);
+            } else {
+                m.addCode("$L($L, 0, $L, ws);\n", name, args, rows);
+            }
         }
         return m.build();
+    }
+
+    /** Groups with at least this many MACs per example split their rows across workers when the batch is small. */
+    static final long SPLIT_MACS = 2_000_000;
+
+    private static long anchorMacs(Node n, Graph g) {
+        Node anchor = n.op() instanceof FusedOp f ? f.anchor() : n;
+        if (anchor == null) {
+            return 0;
+        }
+        List<Shape> ins = new ArrayList<>();
+        for (String i : anchor.inputs()) {
+            ins.add(g.shapeOf(i) != null ? g.shapeOf(i) : null);
+        }
+        if (ins.contains(null)) {
+            return 0;
+        }
+        return anchor.op().macs(anchor.attrs(), ins, anchor.shape());
     }
 
     /** "array, offset" of a value for examples starting at b0. */

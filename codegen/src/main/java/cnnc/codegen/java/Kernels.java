@@ -61,7 +61,7 @@ final class Kernels {
         }
         List<Node> tail = folded ? epilogue.subList(1, epilogue.size()) : epilogue;
         Node bn = folded ? epilogue.get(0) : null;
-        Epilogue ep = new Epilogue(tail, anchor.name(), packing, params);
+        Epilogue ep = new Epilogue(tail, folded ? bn.name() : anchor.name(), packing, params);
         String op = anchor.op().name();
         return switch (op) {
             case "Conv2D", "DepthwiseConv2D", "SeparableConv2D" -> conv(m, node, anchor, bn, ep, pool);

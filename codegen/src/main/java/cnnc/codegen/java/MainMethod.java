@@ -19,12 +19,13 @@ final class MainMethod {
                 .addCode("java.util.Map<String, String> in = new java.util.LinkedHashMap<>();\n"
                         + "java.util.Map<String, String> out = new java.util.LinkedHashMap<>();\n"
                         + "int threads = Runtime.getRuntime().availableProcessors();\n"
+                        + "int top = 0;\n"
                         + "try {\n"
                         + "  for (int i = 0; i < args.length; i++) {\n"
                         + "    String a = args[i];\n"
                         + "    if (a.equals(\"--help\") || a.equals(\"-h\")) {\n"
-                        + "      System.out.println(\"usage: java -jar model.jar --input [NAME=]X.npy --output "
-                        + "[NAME=]Y.npy [--threads N]\");\n"
+                        + "      System.out.println(\"usage: java -jar model.jar --input [NAME=]X.npy [--output "
+                        + "[NAME=]Y.npy] [--top K] [--threads N]\");\n"
                         + "      System.out.println(\"inputs: \" + describe(INPUT_NAMES, INPUT_SHAPES));\n"
                         + "      System.out.println(\"outputs: \" + describe(OUTPUT_NAMES, OUTPUT_SHAPES));\n"
                         + "      return;\n"
@@ -35,12 +36,13 @@ final class MainMethod {
                         + "      case \"--input\": put(in, v, INPUT_NAMES, \"input\"); break;\n"
                         + "      case \"--output\": put(out, v, OUTPUT_NAMES, \"output\"); break;\n"
                         + "      case \"--threads\": threads = Integer.parseInt(v); break;\n"
+                        + "      case \"--top\": top = Integer.parseInt(v); break;\n"
                         + "      default: usage(\"unknown option \" + a);\n"
                         + "    }\n"
                         + "  }\n"
                         + "  if (in.size() != INPUT_NAMES.length) usage(\"give every input: \" + "
                         + "String.join(\", \", INPUT_NAMES));\n"
-                        + "  if (out.isEmpty()) usage(\"give --output\");\n"
+                        + "  if (out.isEmpty() && top <= 0) usage(\"give --output or --top K\");\n"
                         + "  float[][] x = new float[INPUT_NAMES.length][];\n"
                         + "  int batch = -1;\n"
                         + "  for (int i = 0; i < INPUT_NAMES.length; i++) {\n"
@@ -59,11 +61,26 @@ final class MainMethod {
                         + "    String path = out.get(OUTPUT_NAMES[o]);\n"
                         + "    if (path != null) writeNpy(path, batch, OUTPUT_SHAPES[o], y[o]);\n"
                         + "  }\n"
+                        + "  if (top > 0) printTop(y[0], batch, (int) size(OUTPUT_SHAPES[0]), top);\n"
                         + "} catch (NumberFormatException e) {\n"
-                        + "  usage(\"--threads needs a number\");\n"
+                        + "  usage(\"--threads and --top need a number\");\n"
                         + "} catch (java.io.IOException | RuntimeException e) {\n"
                         + "  fail(String.valueOf(e.getMessage()));\n"
                         + "}\n", self).build());
+        t.addMethod(MethodSpec.methodBuilder("printTop").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("Prints, per example, the {@code k} largest outputs as {@code index (value)}.\n")
+                .addParameter(float[].class, "y").addParameter(int.class, "batch").addParameter(int.class, "size")
+                .addParameter(int.class, "k")
+                .addCode("for (int b = 0; b < batch; b++) {\n"
+                        + "  Integer[] order = new Integer[size];\n"
+                        + "  for (int i = 0; i < size; i++) order[i] = i;\n"
+                        + "  final int base = b * size;\n"
+                        + "  java.util.Arrays.sort(order, (p, q) -> Float.compare(y[base + q], y[base + p]));\n"
+                        + "  StringBuilder s = new StringBuilder(\"example \" + b + \":\");\n"
+                        + "  for (int i = 0; i < Math.min(k, size); i++) s.append(String.format(\" %d (%.4f)\", "
+                        + "order[i], y[base + order[i]]));\n"
+                        + "  System.out.println(s);\n"
+                        + "}\n").build());
         t.addMethod(MethodSpec.methodBuilder("describe").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .returns(String.class).addParameter(String[].class, "names").addParameter(int[][].class, "shapes")
                 .addCode("StringBuilder s = new StringBuilder();\n"

@@ -23,7 +23,10 @@ final class Support {
                 .addCode("checkBuffers(inputs, outputs, batch);\n"
                         + "int t = Math.min(threads, batch);\n"
                         + "if (t <= 1) {\n"
-                        + "  runRange(inputs, outputs, 0, batch, 0);\n"
+                        + "  for (int b = 0; b < batch; b += MICRO) {\n"
+                        + "    int n = Math.min(MICRO, batch - b);\n"
+                        + "    runChunk(inputs, outputs, b, n, space(0, n), threads > 1);\n"
+                        + "  }\n"
                         + "  return;\n"
                         + "}\n"
                         + "java.util.concurrent.ExecutorService p = pool();\n"
@@ -35,7 +38,11 @@ final class Support {
                         + "  pending.add(p.submit(() -> runRange(inputs, outputs, b0, b1, worker)));\n"
                         + "}\n"
                         + "runRange(inputs, outputs, 0, (int) ((long) batch / t), 0);\n"
-                        + "for (java.util.concurrent.Future<?> f : pending) {\n"
+                        + "join(pending);\n").build());
+        t.addMethod(MethodSpec.methodBuilder("join").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("Waits for worker tasks, rethrowing their failure.\n")
+                .addParameter(java.util.List.class, "pending").addAnnotation(AnnotationSpecs.unchecked())
+                .addCode("for (java.util.concurrent.Future<?> f : (java.util.List<java.util.concurrent.Future<?>>) pending) {\n"
                         + "  try {\n"
                         + "    f.get();\n"
                         + "  } catch (InterruptedException e) {\n"
@@ -55,13 +62,18 @@ final class Support {
                 .addParameter(int.class, "b0").addParameter(int.class, "b1").addParameter(int.class, "worker")
                 .addCode("for (int b = b0; b < b1; b += MICRO) {\n"
                         + "  int n = Math.min(MICRO, b1 - b);\n"
-                        + "  Workspace ws = spaces[worker];\n"
-                        + "  if (ws == null || ws.capacity < n) {\n"
-                        + "    ws = new Workspace(Math.min(MICRO, Math.max(n, b1 - b0)));\n"
-                        + "    spaces[worker] = ws;\n"
-                        + "  }\n"
-                        + "  runChunk(inputs, outputs, b, n, ws);\n"
+                        + "  runChunk(inputs, outputs, b, n, space(worker, Math.min(MICRO, b1 - b0)), false);\n"
                         + "}\n").build());
+        t.addMethod(MethodSpec.methodBuilder("space").addModifiers(Modifier.PRIVATE).returns(self.nestedClass(
+                "Workspace"))
+                .addJavadoc("Worker {@code w}'s workspace, made (once) large enough for {@code n} examples.\n")
+                .addParameter(int.class, "w").addParameter(int.class, "n")
+                .addCode("Workspace ws = spaces[w];\n"
+                        + "if (ws == null || ws.capacity < n) {\n"
+                        + "  ws = new Workspace(n);\n"
+                        + "  spaces[w] = ws;\n"
+                        + "}\n"
+                        + "return ws;\n").build());
         t.addMethod(MethodSpec.methodBuilder("pool").addModifiers(Modifier.PRIVATE)
                 .returns(java.util.concurrent.ExecutorService.class)
                 .addCode("if (pool == null) {\n"

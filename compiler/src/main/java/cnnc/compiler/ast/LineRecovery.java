@@ -32,6 +32,8 @@ final class LineRecovery extends DefaultErrorStrategy {
             int type = t.getType();
             if (type == Token.EOF || type == CnnParser.RBRACE
                     || (t.getLine() > bad.getLine() && (startsStatement(type) || startsDefinition(t, tokens.LT(2))))) {
+                // Recovered: the next line's problems are new ones, to be reported too.
+                endErrorCondition(recognizer);
                 return;
             }
             recognizer.consume();

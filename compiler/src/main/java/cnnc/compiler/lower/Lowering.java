@@ -44,6 +44,8 @@ public final class Lowering {
     /** Marks a value whose definition failed: statements that use it are skipped without further errors. */
     private static final String POISON = "\u0000poison";
     private static final int MAX_EXPANDED_NODES = 5_000_000;
+    /** Block expansion recurses once per level; real models nest a few levels (a guard against pathological input). */
+    static final int MAX_BLOCK_DEPTH = 100;
 
     private final ModelFile file;
     private final Errors errors;
@@ -322,6 +324,11 @@ public final class Lowering {
             errors.error(l.call().calleeSpan(), "block `" + block.name() + "` is used inside itself ("
                     + String.join(" → ", chain.stream().map(n -> "`" + n + "`").toList()) + " → `" + block.name()
                     + "`); blocks cannot be recursive");
+            return define(scope, target, POISON);
+        }
+        if (expanding.size() >= MAX_BLOCK_DEPTH) {
+            errors.error(l.call().calleeSpan(), "blocks nested more than " + MAX_BLOCK_DEPTH + " deep");
+            tooLarge = true;
             return define(scope, target, POISON);
         }
         Map<String, Value> env = bindBlockArgs(block, l, args, !argsOk);

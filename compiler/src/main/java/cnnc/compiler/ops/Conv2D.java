@@ -77,7 +77,7 @@ public final class Conv2D extends BaseOp {
     @Override
     public long macs(Attrs a, List<Shape> inputs, Shape out) {
         IntPair k = a.getPair("kernel_size");
-        return out.size() * k.h() * k.w() * inputs.get(0).dim(-1);
+        return Math.multiplyExact(Math.multiplyExact(out.size(), (long) k.h() * k.w()), inputs.get(0).dim(-1));
     }
 
     @Override

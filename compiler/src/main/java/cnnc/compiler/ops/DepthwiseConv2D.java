@@ -62,7 +62,7 @@ public final class DepthwiseConv2D extends BaseOp {
     @Override
     public long macs(Attrs a, List<Shape> inputs, Shape out) {
         IntPair k = a.getPair("kernel_size");
-        return out.size() * k.h() * k.w();
+        return Math.multiplyExact(out.size(), (long) k.h() * k.w());
     }
 
     @Override

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Keras {@code ReLU}: f(x) = min(x, max_value) for x ≥ threshold, negative_slope·(x - threshold) otherwise
- * (max_value None means unbounded).
+ * Keras {@code ReLU}: f(x) = min(x, max_value) for x > threshold, negative_slope·(x - threshold) otherwise
+ * (max_value None means unbounded). As in Keras 2, threshold must be ≥ 0.
  */
 public final class ReLU extends BaseOp {
     ReLU() {
@@ -18,7 +18,8 @@ public final class ReLU extends BaseOp {
                 ArgSpec.optional("max_value", ArgTypes.optionalNonNegative(), null),
                 ArgSpec.optional("negative_slope", ArgTypes.number(0, Double.MAX_VALUE, false,
                         "a non-negative number"), 0.0),
-                ArgSpec.optional("threshold", ArgTypes.anyNumber(), 0.0)));
+                ArgSpec.optional("threshold", ArgTypes.number(0, Double.MAX_VALUE, false,
+                        "a non-negative number"), 0.0)));
     }
 
     @Override

@@ -68,7 +68,8 @@ public final class SeparableConv2D extends BaseOp {
         long c = inputs.get(0).dim(-1);
         long mult = a.getInt("depth_multiplier");
         long spatial = out.dim(0) * out.dim(1);
-        return spatial * c * mult * k.h() * k.w() + spatial * c * mult * out.dim(2);
+        long depthwise = Math.multiplyExact(Math.multiplyExact(spatial, c * mult), (long) k.h() * k.w());
+        return Math.addExact(depthwise, Math.multiplyExact(Math.multiplyExact(spatial, c * mult), out.dim(2)));
     }
 
     @Override

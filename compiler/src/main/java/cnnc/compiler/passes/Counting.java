@@ -35,6 +35,11 @@ public final class Counting {
         for (String i : n.inputs()) {
             ins.add(g.shapeOf(i));
         }
+        return count(n, ins);
+    }
+
+    /** One shaped node's counts given its input shapes; {@link ArithmeticException} on 64-bit overflow. */
+    public static LayerCounts count(Node n, List<Shape> ins) {
         long params = 0;
         long trainable = 0;
         for (WeightSpec w : n.op().weights(n.attrs(), ins)) {

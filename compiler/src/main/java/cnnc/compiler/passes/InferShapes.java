@@ -28,6 +28,8 @@ public final class InferShapes implements Pass {
         }
         List<Node> out = new ArrayList<>(g.nodes().size());
         boolean failed = false;
+        long params = 0;
+        long macs = 0;
         for (Node n : g.nodes()) {
             List<Shape> ins = new ArrayList<>();
             boolean known = true;
@@ -52,8 +54,12 @@ public final class InferShapes implements Pass {
                     }
                 }
                 s.size();
+                Node shaped = n.withShape(s);
+                Counting.LayerCounts c = Counting.count(shaped, ins);
+                params = Math.addExact(params, c.params());
+                macs = Math.addExact(macs, c.macs());
                 shapes.put(n.name(), s);
-                out.add(n.withShape(s));
+                out.add(shaped);
             } catch (ShapeException e) {
                 Span at = e.argument() != null && n.attrs().span(e.argument()) != null
                         ? n.attrs().span(e.argument()) : n.span();
@@ -61,7 +67,8 @@ public final class InferShapes implements Pass {
                 failed = true;
                 out.add(n);
             } catch (ArithmeticException e) {
-                diags.error(n.span(), "layer `" + n.name() + "`: the output size overflows 64 bits");
+                diags.error(n.span(), "layer `" + n.name() + "`: its size, parameter or MAC count (or the model's"
+                        + " running total) overflows 64 bits");
                 failed = true;
                 out.add(n);
             }

@@ -16,6 +16,12 @@ import java.util.List;
 public final class KerasSummary {
     private KerasSummary() {}
 
+    /** The summary followed by the planned peak activation memory of one example at inference. */
+    public static String render(Graph g, Counting.ModelCounts counts, long peakActivationBytes) {
+        return render(g, counts) + "Peak activation memory: " + thousands(peakActivationBytes)
+                + " bytes per example (inference, planned)\n";
+    }
+
     public static String render(Graph g, Counting.ModelCounts counts) {
         boolean sequential = ModelView.isSequential(g);
         int lineLength = sequential ? 65 : 98;

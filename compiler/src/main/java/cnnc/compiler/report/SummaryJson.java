@@ -55,6 +55,13 @@ public final class SummaryJson {
         return Json.write(object(g, counts)) + "\n";
     }
 
+    /** The contract object plus {@code peak_activation_bytes}: one example's planned activation memory. */
+    public static String render(Graph g, Counting.ModelCounts counts, long peakActivationBytes) {
+        Map<String, Object> o = object(g, counts);
+        o.put("peak_activation_bytes", peakActivationBytes);
+        return Json.write(o) + "\n";
+    }
+
     private static List<Object> dims(long[] dims) {
         List<Object> out = new ArrayList<>();
         for (long d : dims) {
