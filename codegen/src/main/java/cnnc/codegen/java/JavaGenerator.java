@@ -61,10 +61,20 @@ public final class JavaGenerator {
      * shape of every value of the model before fusion (members of fused groups included).
      */
     public static JavaModel generate(Graph fused, Map<String, Shape> shapes, String packageName, String className) {
+        return generate(fused, shapes, packageName, className, 0);
+    }
+
+    /**
+     * Like {@link #generate(Graph, Map, String, String)}, with contractions written for the Vector API
+     * ({@code jdk.incubator.vector}) at {@code lanes} floats per vector (0: plain loops only). Such a class needs
+     * {@code --add-modules jdk.incubator.vector} to compile and run; it pays off on JDK 21 and later.
+     */
+    public static JavaModel generate(Graph fused, Map<String, Shape> shapes, String packageName, String className,
+            int lanes) {
         ClassName self = ClassName.get(packageName, className);
         ClassName workspace = self.nestedClass("Workspace");
         Packing packing = new Packing(shapes);
-        Kernels kernels = new Kernels(shapes, packing, workspace);
+        Kernels kernels = new Kernels(shapes, packing, workspace, lanes);
         MemoryPlan plan = MemoryPlan.plan(fused);
         TypeSpec.Builder type = TypeSpec.classBuilder(className).addModifiers(Modifier.PUBLIC, Modifier.FINAL);
 
@@ -83,6 +93,14 @@ public final class JavaGenerator {
             acc = Math.max(acc, k.accScratch());
         }
         type.addJavadoc(javadoc(fused, groups, plan));
+        if (lanes > 0) {
+            ClassName vector = ClassName.get("jdk.incubator.vector", "FloatVector");
+            ClassName species = ClassName.get("jdk.incubator.vector", "VectorSpecies");
+            type.addField(FieldSpec.builder(com.squareup.javapoet.ParameterizedTypeName.get(species,
+                    ClassName.get(Float.class)), "S", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .addJavadoc("The vector shape the contractions were generated for ($L floats).\n", lanes)
+                    .initializer("$T.SPECIES_$L", vector, lanes * 32).build());
+        }
 
         // Constants describing the model.
         List<String> inNames = fused.inputs().stream().map(GraphInput::name).toList();

@@ -32,11 +32,14 @@ final class Kernels {
     private final Map<String, Shape> shapes;
     private final Packing packing;
     private final ClassName workspace;
+    private final int lanes;
 
-    Kernels(Map<String, Shape> shapes, Packing packing, ClassName workspace) {
+    /** {@code lanes}: the Vector API's float lanes to use for contractions, or 0 for scalar loops only. */
+    Kernels(Map<String, Shape> shapes, Packing packing, ClassName workspace, int lanes) {
         this.shapes = shapes;
         this.packing = packing;
         this.workspace = workspace;
+        this.lanes = lanes;
     }
 
     /** The method for group {@code node} (a fused node or a single op) named {@code name}. */
@@ -177,7 +180,7 @@ final class Kernels {
         }
         long accNeed = Math.max(f, Math.max(cm, c));
         ConvShape cs = new ConvShape(src, srcB, wp, c, k.h(), k.w(), s.h(), s.w(), d.h(), d.w(), f, mult, op,
-                wts[1] != null);
+                wts[1] != null, op.equals("Conv2D") && lanes > 0 && f % lanes == 0 ? lanes : 0);
         if (pool == null) {
             code.open("for (int oy = y0; oy < y1; oy++)");
             code.line("int ox = 0;");
@@ -299,7 +302,7 @@ final class Kernels {
 
     /** Geometry for {@link #pixels}. */
     private record ConvShape(String src, String srcB, int wp, int c, int kh, int kw, int sh, int sw, int dh, int dw,
-            int f, int mult, String op, boolean bias) {}
+            int f, int mult, String op, boolean bias, int lanes) {}
 
     /**
      * Computes {@code count} adjacent output pixels (oy, ox..ox+count-1) of the anchor into a0..a3 (bias included,
@@ -316,6 +319,10 @@ final class Kernels {
 
     /** Like {@link #pixels(Code, ConvShape, int)} for pixels at the given input offsets from pixel (oy, ox). */
     private static void pixels(Code code, ConvShape g, long[] offsets) {
+        if (g.lanes() > 0) {
+            vectorPixels(code, g, offsets);
+            return;
+        }
         int count = offsets.length;
         int f = g.f();
         int c = g.c();
@@ -378,6 +385,55 @@ final class Kernels {
     }
 
     /**
+     * The Vector API form of a Conv2D's pixels: accumulators live in registers (pixels × vectors ≤ 16), output
+     * channels in chunks that fit; results land in a0..a3 like the scalar form.
+     */
+    private static void vectorPixels(Code code, ConvShape g, long[] offsets) {
+        int lanes = g.lanes();
+        int count = offsets.length;
+        int vectors = Math.max(1, Math.min(g.f() / lanes, 16 / count));
+        int chunk = vectors * lanes;
+        boolean chunked = chunk < g.f();
+        if (chunked) {
+            code.open("for (int fc = 0; fc < " + g.f() + "; fc += " + chunk + ")");
+        }
+        String fc = chunked ? "fc + " : "";
+        for (int p = 0; p < count; p++) {
+            for (int q = 0; q < vectors; q++) {
+                code.line("FloatVector v" + p + "_" + q + " = " + (g.bias() ? "FloatVector.fromArray(S, bias, " + fc
+                        + q * lanes + ")" : "FloatVector.zero(S)") + ";");
+            }
+        }
+        code.open("for (int i = 0; i < " + g.kh() + "; i++)");
+        code.open("for (int j = 0; j < " + g.kw() + "; j++)");
+        code.line("int x = " + Expr.plus(g.srcB(), Expr.times(Expr.plus(Expr.times(
+                Expr.plus(Expr.lin("oy", g.sh(), 0), Expr.lin("i", g.dh(), 0)), g.wp()),
+                Expr.plus(Expr.lin("ox", g.sw(), 0), Expr.lin("j", g.dw(), 0))), g.c())) + ";");
+        code.line("int r = (i * " + g.kw() + " + j) * " + g.c() + ";");
+        code.open("for (int ci = 0; ci < " + g.c() + "; ci++)");
+        code.line("final float[] row = k[r + ci];");
+        for (int q = 0; q < vectors; q++) {
+            code.line("FloatVector w" + q + " = FloatVector.fromArray(S, row, " + fc + q * lanes + ");");
+        }
+        for (int p = 0; p < count; p++) {
+            code.line("FloatVector x" + p + " = FloatVector.broadcast(S, " + g.src() + "[x + "
+                    + (offsets[p] == 0 ? "" : offsets[p] + " + ") + "ci]);");
+            for (int q = 0; q < vectors; q++) {
+                code.line("v" + p + "_" + q + " = x" + p + ".fma(w" + q + ", v" + p + "_" + q + ");");
+            }
+        }
+        code.close().close().close();
+        for (int p = 0; p < count; p++) {
+            for (int q = 0; q < vectors; q++) {
+                code.line("v" + p + "_" + q + ".intoArray(" + ACC[p] + ", " + fc + q * lanes + ");");
+            }
+        }
+        if (chunked) {
+            code.close();
+        }
+    }
+
+    /**
      * Finishes a computed row in place: the anchor's activation (softmax over the row), then the epilogue; extras of
      * residual adds are read at {@code at + fo} of the example.
      */
@@ -432,24 +488,30 @@ final class Kernels {
         }
         code.line("int rows = n * " + rowsPerExample + ";");
         code.line("int r = 0;");
+        boolean vector = lanes > 0 && u % lanes == 0;
         for (int block : new int[] {PIXELS, 1}) {
             code.open(block == 1 ? "for (; r < rows; r++)" : "for (; r + " + block + " <= rows; r += " + block + ")");
-            for (int p = 0; p < block; p++) {
+            if (vector) {
+                denseVector(code, block, kk, u, wts[1] != null);
+            }
+            for (int p = 0; p < block && !vector; p++) {
                 code.line(wts[1] != null ? "System.arraycopy(bias, 0, " + ACC[p] + ", 0, " + u + ");"
                         : "java.util.Arrays.fill(" + ACC[p] + ", 0, " + u + ", 0f);");
             }
-            code.line("int xi = i0Off + r * " + kk + ";");
-            code.open("for (int ki = 0; ki < " + kk + "; ki++)");
-            for (int p = 0; p < block; p++) {
-                code.line("float x" + p + " = i0[xi + " + (p == 0 ? "" : (long) p * kk + " + ") + "ki];");
+            if (!vector) {
+                code.line("int xi = i0Off + r * " + kk + ";");
+                code.open("for (int ki = 0; ki < " + kk + "; ki++)");
+                for (int p = 0; p < block; p++) {
+                    code.line("float x" + p + " = i0[xi + " + (p == 0 ? "" : (long) p * kk + " + ") + "ki];");
+                }
+                code.line("final float[] row = k[ki];");
+                code.open("for (int uo = 0; uo < " + u + "; uo++)");
+                code.line("float wv = row[uo];");
+                for (int p = 0; p < block; p++) {
+                    code.line(ACC[p] + "[uo] += x" + p + " * wv;");
+                }
+                code.close().close();
             }
-            code.line("final float[] row = k[ki];");
-            code.open("for (int uo = 0; uo < " + u + "; uo++)");
-            code.line("float wv = row[uo];");
-            for (int p = 0; p < block; p++) {
-                code.line(ACC[p] + "[uo] += x" + p + " * wv;");
-            }
-            code.close().close();
             for (int p = 0; p < block; p++) {
                 code.line("int row" + p + " = r + " + p + ";");
                 // Extras (residual adds) are indexed per example: row r is example r / rowsPerExample.
@@ -468,6 +530,45 @@ final class Kernels {
             code.close();
         }
         return new Kernel(m.addCode(code.toString()).build(), 0, 0, u);
+    }
+
+    /** Dense rows r..r+block-1 with Vector API accumulators, units in chunks of at most 16 registers. */
+    private void denseVector(Code code, int block, int kk, int u, boolean bias) {
+        int vectors = Math.max(1, Math.min(u / lanes, 16 / block));
+        int chunk = vectors * lanes;
+        boolean chunked = chunk < u;
+        String fc = chunked ? "fc + " : "";
+        code.line("int xi = i0Off + r * " + kk + ";");
+        if (chunked) {
+            code.open("for (int fc = 0; fc < " + u + "; fc += " + chunk + ")");
+        }
+        for (int p = 0; p < block; p++) {
+            for (int q = 0; q < vectors; q++) {
+                code.line("FloatVector v" + p + "_" + q + " = " + (bias ? "FloatVector.fromArray(S, bias, " + fc
+                        + q * lanes + ")" : "FloatVector.zero(S)") + ";");
+            }
+        }
+        code.open("for (int ki = 0; ki < " + kk + "; ki++)");
+        code.line("final float[] row = k[ki];");
+        for (int q = 0; q < vectors; q++) {
+            code.line("FloatVector w" + q + " = FloatVector.fromArray(S, row, " + fc + q * lanes + ");");
+        }
+        for (int p = 0; p < block; p++) {
+            code.line("FloatVector x" + p + " = FloatVector.broadcast(S, i0[xi + " + (p == 0 ? "" : (long) p * kk
+                    + " + ") + "ki]);");
+            for (int q = 0; q < vectors; q++) {
+                code.line("v" + p + "_" + q + " = x" + p + ".fma(w" + q + ", v" + p + "_" + q + ");");
+            }
+        }
+        code.close();
+        for (int p = 0; p < block; p++) {
+            for (int q = 0; q < vectors; q++) {
+                code.line("v" + p + "_" + q + ".intoArray(" + ACC[p] + ", " + fc + q * lanes + ");");
+            }
+        }
+        if (chunked) {
+            code.close();
+        }
     }
 
     private String perExampleExtras(Node node) {

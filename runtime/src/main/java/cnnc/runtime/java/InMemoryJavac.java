@@ -66,11 +66,14 @@ public final class InMemoryJavac {
             }
         };
         StringWriter log = new StringWriter();
-        boolean ok = javac.getTask(log, fm, diags, List.of("-g:none", "-nowarn", "--release", "17"), null,
-                List.of(file)).call();
+        List<String> options = source.contains("jdk.incubator.vector")
+                ? List.of("-g:none", "-nowarn", "--add-modules", "jdk.incubator.vector")
+                : List.of("-g:none", "-nowarn", "--release", "17");
+        boolean ok = javac.getTask(log, fm, diags, options, null, List.of(file)).call();
         if (!ok) {
             StringBuilder msg = new StringBuilder("generated code for " + qualifiedName + " did not compile:\n");
-            diags.getDiagnostics().forEach(d -> msg.append(d).append('\n'));
+            diags.getDiagnostics().stream().filter(d -> d.getKind() == javax.tools.Diagnostic.Kind.ERROR)
+                    .forEach(d -> msg.append(d).append('\n'));
             throw new IllegalStateException(msg.append(log).toString());
         }
         Map<String, byte[]> out = new HashMap<>();

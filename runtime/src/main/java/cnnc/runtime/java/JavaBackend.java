@@ -41,10 +41,37 @@ public final class JavaBackend {
         return shapes;
     }
 
+    /**
+     * The Vector API lanes this JVM can use well: its preferred float vector length when {@code jdk.incubator.vector}
+     * is in the boot layer and the JDK is 21 or later (JDK 17's Vector API is far slower than plain loops); else 0.
+     * {@code CNNC_VECTOR=0} in the environment turns it off.
+     */
+    public static int vectorLanes() {
+        if ("0".equals(System.getenv("CNNC_VECTOR")) || Runtime.version().feature() < 21
+                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return 0;
+        }
+        try {
+            Object species = Class.forName("jdk.incubator.vector.FloatVector").getField("SPECIES_PREFERRED").get(null);
+            int lanes = (Integer) species.getClass().getMethod("length").invoke(species);
+            return lanes >= 8 ? lanes : 0;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     /** Generates, compiles and instantiates the model with weights keyed {@code <layer>.<weight>} (checked). */
     public static CompiledModel compile(Graph shaped, Map<String, Tensor> weights, int threads)
             throws InMemoryJavac.NoCompilerException {
-        JavaModel model = generate(shaped, "cnnc.generated", JavaGenerator.className(shaped.name()));
+        return compile(shaped, weights, threads, vectorLanes());
+    }
+
+    /** As {@link #compile(Graph, Map, int)} with an explicit Vector API width (0: plain loops). */
+    public static CompiledModel compile(Graph shaped, Map<String, Tensor> weights, int threads, int lanes)
+            throws InMemoryJavac.NoCompilerException {
+        Graph fused = new Fuse().run(shaped, new Diagnostics());
+        JavaModel model = JavaGenerator.generate(fused, shapes(shaped), "cnnc.generated",
+                JavaGenerator.className(shaped.name()), lanes);
         Class<?> cls = InMemoryJavac.load(InMemoryJavac.compile(model.qualifiedName(), model.source()),
                 model.qualifiedName());
         float[][] w = new float[model.weightNames().size()][];

@@ -50,6 +50,7 @@ final class RandomNets {
         RESHAPE, TO_FLAT, GLOBAL
     }
 
+    static final boolean AVOID = System.getenv("CNNC_AVOID") != null;
     static final AtomicLong attempts = new AtomicLong();
     static final AtomicLong rejected = new AtomicLong();
 
@@ -362,6 +363,7 @@ final class RandomNets {
     private void residual(long c) {
         String in = current;
         boolean image = shape.rank() == 3;
+        if (AVOID && !image) { layer("act", "Activation(relu)"); return; }
         String r1 = layer(image ? "conv" : "dense", image ? conv(c, true, null) : dense((int) c, null));
         List<String> terms = new ArrayList<>(List.of(in, r1));
         if (random.nextInt(5) == 0) {
@@ -385,7 +387,7 @@ final class RandomNets {
             return;
         }
         switch (random.nextInt(4)) {
-            case 0 -> layer("concat", "Concatenate()", List.of(in, in));
+            case 0 -> { if (AVOID) { layer("concat", "Concatenate()", List.of(in, layer("act", "Activation(relu)"))); } else layer("concat", "Concatenate()", List.of(in, in)); }
             case 1 -> {
                 int axis = 1 + random.nextInt(2);
                 String b = layer("conv", "Conv2D(" + c + ", 1, activation=" + pick(POINTWISE) + ")");
