@@ -17,7 +17,7 @@ public final class TestCompile {
 
     /** The graph after shape inference; fails the test with the diagnostics when the model is invalid. */
     public static Graph shaped(String text) {
-        return graph(text, null);
+        return graph(text, "shapes");
     }
 
     /** The graph after the named pass of the inference pipeline. */

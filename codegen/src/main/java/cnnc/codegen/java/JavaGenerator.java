@@ -133,8 +133,19 @@ public final class JavaGenerator {
         type.addField(FieldSpec.builder(int.class, "threads", Modifier.PRIVATE, Modifier.FINAL).build());
         type.addField(FieldSpec.builder(ArrayTypeName.of(workspace), "spaces", Modifier.PRIVATE, Modifier.FINAL)
                 .build());
-        type.addField(FieldSpec.builder(java.util.concurrent.ExecutorService.class, "pool", Modifier.PRIVATE)
-                .build());
+        type.addField(FieldSpec.builder(self.nestedClass("Team"), "team", Modifier.PRIVATE).build());
+        type.addField(FieldSpec.builder(java.util.function.IntConsumer.class, "batchTask", Modifier.PRIVATE,
+                Modifier.FINAL).initializer("this::batchShare").build());
+        type.addField(FieldSpec.builder(java.util.function.IntConsumer.class, "rowTask", Modifier.PRIVATE,
+                Modifier.FINAL).initializer("this::rowShare").build());
+        for (String f : new String[] {"jobIn", "jobOut"}) {
+            type.addField(FieldSpec.builder(float[][].class, f, Modifier.PRIVATE).build());
+        }
+        for (String f : new String[] {"jobBatch", "jobParties", "jobGroup", "jobN", "jobB0", "jobRows"}) {
+            type.addField(FieldSpec.builder(int.class, f, Modifier.PRIVATE).build());
+        }
+        type.addField(FieldSpec.builder(workspace, "jobWs", Modifier.PRIVATE).build());
+        type.addType(Team.type());
 
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
                 .addJavadoc("Builds the model from its Keras-layout weights, in {@link #WEIGHT_NAMES} order; packs"
@@ -153,7 +164,9 @@ public final class JavaGenerator {
         for (Kernel k : emitted) {
             type.addMethod(k.method());
         }
-        type.addMethod(runChunk(fused, groups, emitted, plan, workspace));
+        List<MethodSpec> rowMethods = new ArrayList<>();
+        type.addMethod(runChunk(fused, groups, emitted, plan, workspace, rowMethods));
+        rowMethods.forEach(type::addMethod);
         type.addType(workspaceType(plan, padded, acc));
         Support.addApi(type, self, inNames.size(), outNames.size(), plan.slotSizes().length);
         Support.addHelpers(type);
@@ -227,13 +240,21 @@ public final class JavaGenerator {
 
     /** Runs every group, in order, on examples [b0, b0 + n) with the worker's workspace. */
     private static MethodSpec runChunk(Graph g, List<Node> groups, List<Kernel> kernels, MemoryPlan plan,
-            ClassName workspace) {
+            ClassName workspace, List<MethodSpec> rowMethods) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("runChunk").addModifiers(Modifier.PRIVATE)
                 .addJavadoc("Runs the groups in order on examples [b0, b0 + n). With {@code split}, groups of more"
                         + " than $L MACs an example divide their output rows among the workers.\n", SPLIT_MACS)
                 .addParameter(float[][].class, "inputs").addParameter(float[][].class, "outputs")
                 .addParameter(int.class, "b0").addParameter(int.class, "n").addParameter(workspace, "ws")
                 .addParameter(boolean.class, "split");
+        MethodSpec.Builder rows = MethodSpec.methodBuilder("rowShare").addModifiers(Modifier.PRIVATE)
+                .addJavadoc("Worker {@code w}'s share of the rows of group {@code jobGroup}, with its own scratch.\n")
+                .addParameter(int.class, "w")
+                .addCode("int r0 = (int) ((long) jobRows * w / threads);\n"
+                        + "int r1 = (int) ((long) jobRows * (w + 1) / threads);\n"
+                        + "float[][] inputs = jobIn;\nfloat[][] outputs = jobOut;\nint b0 = jobB0;\nint n = jobN;\n"
+                        + "$T ws = jobWs;\n$T scratch = space(w, n);\n"
+                        + "switch (jobGroup) {\n", workspace, workspace);
         for (int k = 0; k < groups.size(); k++) {
             Node n = groups.get(k);
             Kernel kernel = kernels.get(k);
@@ -242,26 +263,22 @@ public final class JavaGenerator {
                 args.append(location(g, plan, in)).append(", ");
             }
             args.append(location(g, plan, n.name())).append(", n");
-            int rows = Math.max(1, kernel.rows());
+            int count = Math.max(1, kernel.rows());
             String name = kernel.method().name;
-            if (rows > 1 && anchorMacs(n, g) >= SPLIT_MACS) {
+            if (count > 1 && anchorMacs(n, g) >= SPLIT_MACS) {
                 m.addCode("if (split) {\n"
-                        + "  java.util.List<java.util.concurrent.Future<?>> pending = new java.util.ArrayList<>();\n"
-                        + "  for (int w = 1; w < threads; w++) {\n"
-                        + "    final int r0 = $L * w / threads;\n"
-                        + "    final int r1 = $L * (w + 1) / threads;\n"
-                        + "    final Workspace wsw = space(w, n);\n"
-                        + "    pending.add(pool().submit(() -> $L($L, r0, r1, wsw)));\n"
-                        + "  }\n"
-                        + "  $L($L, 0, $L / threads, ws);\n"
-                        + "  join(pending);\n"
+                        + "  jobGroup = $L;\n  jobN = n;\n  jobB0 = b0;\n  jobWs = ws;\n  jobRows = $L;\n"
+                        + "  team().run(threads, rowTask);\n"
                         + "} else {\n"
                         + "  $L($L, 0, $L, ws);\n"
-                        + "}\n", rows, rows, name, args, name, args, rows, name, args, rows);
+                        + "}\n", k, count, name, args, count);
+                rows.addCode("  case $L: $L($L, r0, r1, scratch); break;\n", k, name, args);
             } else {
-                m.addCode("$L($L, 0, $L, ws);\n", name, args, rows);
+                m.addCode("$L($L, 0, $L, ws);\n", name, args, count);
             }
         }
+        rows.addCode("  default: throw new IllegalStateException(\"group \" + jobGroup + \" is not split\");\n}\n");
+        rowMethods.add(rows.build());
         return m.build();
     }
 

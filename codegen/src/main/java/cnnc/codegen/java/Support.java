@@ -17,44 +17,38 @@ final class Support {
         t.addMethod(MethodSpec.methodBuilder("run").addModifiers(Modifier.PUBLIC, Modifier.SYNCHRONIZED)
                 .addJavadoc("Runs a batch. {@code inputs[i]} holds {@code batch} examples of input i in [N, H, W, C]"
                         + " order; {@code outputs[o]} receives output o. Examples are split across the worker"
-                        + " threads; buffers are reused between calls.\n")
+                        + " threads (or, for a batch smaller than the team, the rows of large layers); buffers are"
+                        + " reused between calls, and a call allocates nothing once warm.\n")
                 .addParameter(float[][].class, "inputs").addParameter(float[][].class, "outputs")
                 .addParameter(int.class, "batch")
                 .addCode("checkBuffers(inputs, outputs, batch);\n"
+                        + "jobIn = inputs;\n"
+                        + "jobOut = outputs;\n"
+                        + "jobBatch = batch;\n"
                         + "int t = Math.min(threads, batch);\n"
-                        + "if (t <= 1) {\n"
-                        + "  for (int b = 0; b < batch; b += MICRO) {\n"
-                        + "    int n = Math.min(MICRO, batch - b);\n"
-                        + "    runChunk(inputs, outputs, b, n, space(0, n), threads > 1);\n"
+                        + "try {\n"
+                        + "  if (t <= 1) {\n"
+                        + "    for (int b = 0; b < batch; b += MICRO) {\n"
+                        + "      int n = Math.min(MICRO, batch - b);\n"
+                        + "      runChunk(inputs, outputs, b, n, space(0, n), threads > 1);\n"
+                        + "    }\n"
+                        + "  } else {\n"
+                        + "    jobParties = t;\n"
+                        + "    team().run(t, batchTask);\n"
                         + "  }\n"
-                        + "  return;\n"
-                        + "}\n"
-                        + "java.util.concurrent.ExecutorService p = pool();\n"
-                        + "java.util.List<java.util.concurrent.Future<?>> pending = new java.util.ArrayList<>(t);\n"
-                        + "for (int w = 1; w < t; w++) {\n"
-                        + "  final int b0 = (int) ((long) batch * w / t);\n"
-                        + "  final int b1 = (int) ((long) batch * (w + 1) / t);\n"
-                        + "  final int worker = w;\n"
-                        + "  pending.add(p.submit(() -> runRange(inputs, outputs, b0, b1, worker)));\n"
-                        + "}\n"
-                        + "runRange(inputs, outputs, 0, (int) ((long) batch / t), 0);\n"
-                        + "join(pending);\n").build());
-        t.addMethod(MethodSpec.methodBuilder("join").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("Waits for worker tasks, rethrowing their failure.\n")
-                .addParameter(java.util.List.class, "pending").addAnnotation(AnnotationSpecs.unchecked())
-                .addCode("for (java.util.concurrent.Future<?> f : (java.util.List<java.util.concurrent.Future<?>>) pending) {\n"
-                        + "  try {\n"
-                        + "    f.get();\n"
-                        + "  } catch (InterruptedException e) {\n"
-                        + "    Thread.currentThread().interrupt();\n"
-                        + "    throw new IllegalStateException(\"interrupted\", e);\n"
-                        + "  } catch (java.util.concurrent.ExecutionException e) {\n"
-                        + "    Throwable c = e.getCause();\n"
-                        + "    if (c instanceof RuntimeException) throw (RuntimeException) c;\n"
-                        + "    if (c instanceof Error) throw (Error) c;\n"
-                        + "    throw new IllegalStateException(c);\n"
-                        + "  }\n"
+                        + "} finally {\n"
+                        + "  jobIn = null;\n"
+                        + "  jobOut = null;\n"
                         + "}\n").build());
+        t.addMethod(MethodSpec.methodBuilder("batchShare").addModifiers(Modifier.PRIVATE)
+                .addJavadoc("Worker {@code w}'s share of the batch being run.\n")
+                .addParameter(int.class, "w")
+                .addCode("int b0 = (int) ((long) jobBatch * w / jobParties);\n"
+                        + "int b1 = (int) ((long) jobBatch * (w + 1) / jobParties);\n"
+                        + "runRange(jobIn, jobOut, b0, b1, w);\n").build());
+        t.addMethod(MethodSpec.methodBuilder("team").addModifiers(Modifier.PRIVATE).returns(self.nestedClass("Team"))
+                .addCode("if (team == null) team = new Team(threads, $S);\nreturn team;\n",
+                        self.simpleName() + "-worker").build());
         t.addMethod(MethodSpec.methodBuilder("runRange").addModifiers(Modifier.PRIVATE)
                 .addJavadoc("One worker's share, in micro-batches of at most {@link #MICRO} examples so that "
                         + "activations stay in cache.\n")
@@ -74,16 +68,6 @@ final class Support {
                         + "  spaces[w] = ws;\n"
                         + "}\n"
                         + "return ws;\n").build());
-        t.addMethod(MethodSpec.methodBuilder("pool").addModifiers(Modifier.PRIVATE)
-                .returns(java.util.concurrent.ExecutorService.class)
-                .addCode("if (pool == null) {\n"
-                        + "  pool = java.util.concurrent.Executors.newFixedThreadPool(threads - 1, r -> {\n"
-                        + "    Thread th = new Thread(r, $S);\n"
-                        + "    th.setDaemon(true);\n"
-                        + "    return th;\n"
-                        + "  });\n"
-                        + "}\n"
-                        + "return pool;\n", self.simpleName() + "-worker").build());
         t.addMethod(MethodSpec.methodBuilder("checkBuffers").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(float[][].class, "inputs").addParameter(float[][].class, "outputs")
                 .addParameter(int.class, "batch")

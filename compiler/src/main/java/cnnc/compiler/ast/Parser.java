@@ -5,9 +5,6 @@ import cnnc.compiler.diag.Diagnostics;
 import cnnc.compiler.diag.SourceFile;
 import cnnc.grammar.CnnLexer;
 import cnnc.grammar.CnnParser;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
@@ -19,8 +16,6 @@ import org.antlr.v4.runtime.misc.ParseCancellationException;
  * kernel_size=3)`"), never ANTLR token names (see {@link SyntaxErrors}).
  */
 public final class Parser {
-    private static final long DEEP_STACK_BYTES = 512L << 20;
-
     private Parser() {}
 
     /** Parses {@code source}; returns null (with errors in {@code diags}) when the text is not well formed. */
@@ -31,15 +26,7 @@ public final class Parser {
         tokens.fill();
         Diagnostic tooDeep = NestingLimit.check(source, tokens.getTokens());
         if (tooDeep != null) {
-            // Unclosed brackets also count as nesting: a missing `)` is the likelier mistake, so report syntax errors
-            // when there are any. The parse recurses once per open bracket, so it runs on a deep stack, and a
-            // stack overflow there means that the nesting is real.
-            List<Diagnostic> syntax = syntaxErrorsOnDeepStack(source, tokens);
-            if (syntax == null || syntax.isEmpty()) {
-                diags.add(tooDeep);
-            } else {
-                syntax.forEach(diags::add);
-            }
+            diags.add(tooDeep);
             return null;
         }
         SyntaxErrors errors = new SyntaxErrors(source);
@@ -72,33 +59,6 @@ public final class Parser {
             parser.getInterpreter().setPredictionMode(PredictionMode.LL);
             return parser.file();
         }
-    }
-
-    /** The syntax errors of a deeply nested file, or null when parsing it overflows even a deep stack. */
-    private static List<Diagnostic> syntaxErrorsOnDeepStack(SourceFile source, CommonTokenStream tokens) {
-        SyntaxErrors errors = new SyntaxErrors(source);
-        AtomicBoolean overflow = new AtomicBoolean();
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        Thread t = new Thread(null, () -> {
-            try {
-                parseTree(tokens, errors);
-            } catch (StackOverflowError e) {
-                overflow.set(true);
-            } catch (RuntimeException e) {
-                failure.set(e);
-            }
-        }, "cnnc-deep-parse", DEEP_STACK_BYTES);
-        t.start();
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-        if (failure.get() != null) {
-            throw failure.get();
-        }
-        return overflow.get() ? null : errors.reported();
     }
 
     /**
