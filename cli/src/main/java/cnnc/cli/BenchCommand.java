@@ -63,7 +63,15 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Tensor> w = weights != null ? Loaded.weights(g, weights, err) : Initializers.keras(g, 0);
         CompiledModel compiled = backend.compile(g, w);
         long macs = Counting.count(g).macs();
-        Benchmark.Result r = Benchmark.run(compiled, batch, warmup, time, macs);
+        Benchmark.Result r;
+        try {
+            r = Benchmark.run(compiled, batch, warmup, time, macs);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("cnnc: error: " + e.getMessage(), Main.EXIT_USAGE);
+        } catch (OutOfMemoryError e) {
+            throw new UserError("cnnc: error: not enough memory for a batch of " + batch + "; use a smaller --batch"
+                    + " or a larger heap (CNNC_JAVA_OPTS=-Xmx8g)", Main.EXIT_INVALID);
+        }
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("backend", backend.backend.name());

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import javax.lang.model.SourceVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,29 +63,34 @@ final class CompileCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         Graph g = model.compile(Pipeline.analysis(), null, err).graph();
-        String pkg = JavaGenerator.packageName(packageName != null ? packageName : g.name().toLowerCase());
-        String cls = JavaGenerator.className(className != null ? className : g.name());
-        if (className != null && !cls.equals(className)) {
+        if (className != null && (!SourceVersion.isIdentifier(className) || SourceVersion.isKeyword(className))) {
             throw new UserError("cnnc: error: --class " + className + " is not a Java class name", Main.EXIT_USAGE);
         }
-        if (packageName != null && !pkg.equals(packageName)) {
-            throw new UserError("cnnc: error: --package " + packageName + " is not a Java package name",
-                    Main.EXIT_USAGE);
+        if (packageName != null && (!SourceVersion.isName(packageName) || packageName.equals("java")
+                || packageName.startsWith("java."))) {
+            throw new UserError("cnnc: error: --package " + packageName + " is not a Java package name a jar may use"
+                    + (packageName.startsWith("java") ? " (java.* is reserved for the JDK)" : ""), Main.EXIT_USAGE);
         }
+        String pkg = packageName != null ? packageName : JavaGenerator.packageName(g.name().toLowerCase());
+        String cls = className != null ? className : JavaGenerator.className(g.name());
         Map<String, Tensor> w = Loaded.weights(g, weights, err);
         JavaModel generated = JavaBackend.generate(g, pkg, cls);
         try {
-            if (emitSource != null) {
-                Path dir = emitSource.resolve(pkg.replace('.', '/'));
-                Files.createDirectories(dir);
-                byte[] text = generated.source().getBytes(StandardCharsets.UTF_8);
-                AtomicFiles.write(dir.resolve(cls + ".java"), out -> out.write(text));
-            }
             JarBuilder.build(generated, w, output);
         } catch (IOException e) {
             throw Loaded.ioError(output, e);
         } catch (InMemoryJavac.NoCompilerException e) {
             throw new UserError("cnnc: error: " + e.getMessage(), Main.EXIT_INVALID);
+        }
+        if (emitSource != null) {
+            Path dir = emitSource.resolve(pkg.replace('.', '/'));
+            try {
+                Files.createDirectories(dir);
+                byte[] text = generated.source().getBytes(StandardCharsets.UTF_8);
+                AtomicFiles.write(dir.resolve(cls + ".java"), out -> out.write(text));
+            } catch (IOException e) {
+                throw Loaded.ioError(dir, e);
+            }
         }
         return 0;
     }

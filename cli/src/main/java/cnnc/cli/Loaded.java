@@ -48,7 +48,8 @@ final class Loaded {
         if (e instanceof FileFormatException) {
             return new UserError("cnnc: error: " + e.getMessage(), Main.EXIT_INVALID);
         }
-        return new UserError("cnnc: error: " + file + ": " + e.getMessage(), Main.EXIT_INVALID);
+        String m = String.valueOf(e.getMessage());
+        return new UserError("cnnc: error: " + (m.contains(file.toString()) ? m : file + ": " + m), Main.EXIT_INVALID);
     }
 
     /**

@@ -56,6 +56,9 @@ final class RunCommand implements Callable<Integer> {
             y = compiled.run(x);
         } catch (IllegalArgumentException e) {
             throw new UserError("cnnc: error: " + e.getMessage(), Main.EXIT_INVALID);
+        } catch (OutOfMemoryError e) {
+            throw new UserError("cnnc: error: not enough memory to run this batch; split the input or give the JVM"
+                    + " more heap (CNNC_JAVA_OPTS=-Xmx8g)", Main.EXIT_INVALID);
         }
         for (Map.Entry<String, Path> e : out.entrySet()) {
             try {

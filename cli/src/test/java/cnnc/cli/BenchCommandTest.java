@@ -115,6 +115,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void aBatchTooLargeForMemoryIsAUserError() {
+        // 10^9 examples of 192 floats overflow a Java array: a clear error, not `internal error: ...
+        // ArithmeticException: integer overflow` (exit 70).
+        Path model = writeText(dir, "small.cnn", SMALL);
+        Result r = cnnc("bench", model, "--batch", 1_000_000_000, "--json", "--time", "0.05", "--warmup", "0");
+        assertTrue(r.code() == 1 || r.code() == 2, r::toString);
+        assertUserError(r, r.code());
+        assertTrue(r.err().contains("1000000000") || r.err().contains("1,000,000,000"), r::toString);
+    }
+
+    @Test
     void weightsThatDoNotFitAreExit1() {
         Path model = writeText(dir, "small.cnn", SMALL);
         Map<String, Tensor> w = new LinkedHashMap<>(randomWeights(graph(SMALL), 3));

@@ -159,6 +159,8 @@ class JarCompileTest {
                 if (e.getName().endsWith(".class")) {
                     String text = new String(j.getInputStream(e).readAllBytes(), StandardCharsets.ISO_8859_1);
                     assertFalse(text.contains("cnnc/"), e.getName() + " refers to a cnnc class");
+                    // `java -jar` adds no modules: an incubator class would need --add-modules to run.
+                    assertFalse(text.contains("jdk/incubator/"), e.getName() + " needs jdk.incubator.vector");
                 }
             }
         }
@@ -339,6 +341,199 @@ class JarCompileTest {
         Proc help = javaJar(jar, "--help");
         assertEquals(0, help.code(), help::toString);
         assertTrue(help.out().contains("[N, 8, 8, 3]"), help::toString);
+    }
+
+    @Test
+    void readmeApiCompilesAgainstTheJarAndTheProgramExits() throws Exception {
+        // The README's use, type-checked by javac (the source-file launcher) against the jar alone: no reflection.
+        // The program returns from main without System.exit, after a batch that uses the worker threads: the
+        // model's threads must not keep the JVM alive.
+        Path jar = compile(small, smallW, "small.jar", "--package", "demo", "--class", "FashionNet");
+        Path user = writeText(dir, "User.java", """
+                import demo.FashionNet;
+
+                public class User {
+                    public static void main(String[] args) {
+                        FashionNet net = FashionNet.load();
+                        float[] image = new float[8 * 8 * 3];
+                        float[] probs = net.predict(image);
+                        float[][] batch = net.predict(new float[64][8 * 8 * 3]);
+                        System.out.println(probs.length + " " + batch.length + " " + batch[63].length);
+                    }
+                }
+                """);
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                jar.toString(), user.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().remove("CLASSPATH");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        Process p = pb.start();
+        boolean done = p.waitFor(120, TimeUnit.SECONDS);
+        String output = new String(p.getInputStream().readNBytes(100_000), StandardCharsets.UTF_8);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        assertTrue(done, "the program did not exit (non-daemon model threads?)\n" + output);
+        assertEquals(0, p.exitValue(), output);
+        assertEquals("5 64 5", output.strip());
+    }
+
+    @Test
+    void concurrentPredictCallsGiveTheSameAnswers() throws Exception {
+        Path jar = compile(small, smallW, "small.jar", "--package", "demo", "--class", "Net");
+        int in = 8 * 8 * 3;
+        Tensor x = randomTensor(13, 16, 8, 8, 3);
+        Tensor expected = Interpreter.run(smallGraph, smallWeights, Map.of("input", x)).get("dense");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader())) {
+            Class<?> cls = loader.loadClass("demo.Net");
+            Object net = cls.getMethod("load").invoke(null);
+            Method predict1 = cls.getMethod("predict", float[].class);
+            Method predictN = cls.getMethod("predict", float[][].class);
+            float[][] images = new float[16][];
+            for (int i = 0; i < 16; i++) {
+                images[i] = Arrays.copyOfRange(x.data(), i * in, (i + 1) * in);
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                List<java.util.concurrent.Future<float[]>> results = new ArrayList<>();
+                for (int round = 0; round < 20; round++) {
+                    for (int i = 0; i < 16; i++) {
+                        final int k = i;
+                        if ((round + i) % 4 == 0) {
+                            results.add(pool.submit(() -> ((float[][]) predictN.invoke(net, (Object) images))[k]));
+                        } else {
+                            results.add(pool.submit(() -> (float[]) predict1.invoke(net, (Object) images[k])));
+                        }
+                    }
+                }
+                for (int j = 0; j < results.size(); j++) {
+                    int i = j % 16;
+                    Tensor want = new Tensor(new long[] {1, 5}, Arrays.copyOfRange(expected.data(), i * 5, i * 5 + 5));
+                    assertClose(want, new Tensor(new long[] {1, 5}, results.get(j).get(60, TimeUnit.SECONDS)), 1e-4,
+                            "concurrent call " + j);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void legalButUnconventionalNamesAreAccepted() throws Exception {
+        // `myNet` and `com.Example` are legal Java names (javac compiles them); only illegal ones are usage errors.
+        Path jar = dir.resolve("m.jar");
+        Result r = cnnc("compile", small, "--weights", smallW, "-o", jar, "--class", "myNet", "--package",
+                "com.Example");
+        assertEquals(0, r.code(), r::toString);
+        List<String> names = entries(jar);
+        assertTrue(names.contains("com/Example/myNet.class"), names::toString);
+        Path xp = npy(dir.resolve("x.npy"), randomTensor(3, 1, 8, 8, 3));
+        Proc p = javaJar(jar, "--input", xp, "--output", dir.resolve("y.npy"));
+        assertEquals(0, p.code(), p::toString);
+    }
+
+    @Test
+    void aPackageTheJvmForbidsIsAUsageError() throws Exception {
+        // Class loaders refuse to define classes in java.* ("Prohibited package name"): such a jar could never run.
+        Path jar = dir.resolve("m.jar");
+        Result r = cnnc("compile", small, "--weights", smallW, "-o", jar, "--package", "java.nets");
+        if (r.code() == 0) {
+            Path xp = npy(dir.resolve("x.npy"), randomTensor(3, 1, 8, 8, 3));
+            Proc p = javaJar(jar, "--input", xp, "--output", dir.resolve("y.npy"));
+            assertEquals(0, p.code(), () -> "cnnc compile --package java.nets succeeded, but the jar cannot run:\n"
+                    + p);
+        } else {
+            assertUserError(r, 2);
+            assertTrue(r.err().contains("java.nets"), r::toString);
+            assertFalse(Files.exists(jar));
+        }
+    }
+
+    @Test
+    void emitSourceOntoAFileNamesThatPath() throws IOException {
+        Path notADir = Files.writeString(dir.resolve("afile"), "x");
+        Path jar = dir.resolve("m.jar");
+        Result r = cnnc("compile", small, "--weights", smallW, "-o", jar, "--emit-source", notADir);
+        assertUserError(r, 1);
+        assertTrue(r.err().contains("afile"), r::toString);
+        assertFalse(r.err().contains("m.jar"), () -> "the message blames the jar, not --emit-source\n" + r);
+        assertFalse(Files.exists(jar));
+    }
+
+    @Test
+    void jarReadsTheInputsCnncRunReads() throws Exception {
+        // cnnc run converts float64 (np.random.rand's default), float16 and big-endian float32 .npy inputs; the
+        // compiled jar must give the same outputs for the same files.
+        Path jar = compile(small, smallW, "small.jar");
+        Tensor x = randomTensor(14, 2, 8, 8, 3);
+        for (String descr : List.of("<f8", ">f4", "<f2")) {
+            Path xp = dir.resolve("x" + descr.substring(1) + (descr.startsWith(">") ? "be" : "") + ".npy");
+            Files.write(xp, npyBytes(descr, x));
+            Path yRun = dir.resolve("run.npy");
+            Path yJar = dir.resolve("jar.npy");
+            Result r = cnnc("run", small, "--weights", smallW, "--input", xp, "--output", yRun);
+            assertEquals(0, r.code(), r::toString);
+            Proc p = javaJar(jar, "--input", xp, "--output", yJar);
+            assertEquals(0, p.code(), () -> descr + " input:\n" + p);
+            assertClose(readNpy(yRun), readNpy(yJar), 1e-6, descr);
+        }
+    }
+
+    /** A version 1.0 .npy of {@code t} in dtype {@code descr} ({@code <f8}, {@code >f4} or {@code <f2}). */
+    private static byte[] npyBytes(String descr, Tensor t) {
+        long[] s = t.shape();
+        StringBuilder dims = new StringBuilder();
+        for (long d : s) {
+            dims.append(d).append(", ");
+        }
+        String header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims.toString().strip()
+                .replaceAll(",$", s.length == 1 ? "," : "") + "), }";
+        int total = 10 + header.length() + 1;
+        header = header + " ".repeat((64 - total % 64) % 64) + "\n";
+        int width = descr.endsWith("8") ? 8 : descr.endsWith("4") ? 4 : 2;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + header.length() + width * t.size())
+                .order(descr.startsWith(">") ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+        b.order(java.nio.ByteOrder.LITTLE_ENDIAN).putShort((short) header.length());
+        b.order(descr.startsWith(">") ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(header.getBytes(StandardCharsets.US_ASCII));
+        for (float v : t.data()) {
+            switch (width) {
+                case 8 -> b.putDouble(v);
+                case 4 -> b.putFloat(v);
+                default -> b.putShort(toHalf(v));
+            }
+        }
+        return b.array();
+    }
+
+    /** float → IEEE half by truncation (normal numbers and zero; enough for values in ±1). */
+    private static short toHalf(float f) {
+        int bits = Float.floatToIntBits(f);
+        int sign = (bits >>> 16) & 0x8000;
+        int exp = ((bits >>> 23) & 0xff) - 127 + 15;
+        if (exp <= 0) {
+            return (short) sign;
+        }
+        return (short) (sign | (exp << 10) | ((bits & 0x7fffff) >> 13));
+    }
+
+    @Test
+    void jarNamesTheFileOfANegativeShape() throws Exception {
+        Path jar = compile(small, smallW, "small.jar");
+        String header = "{'descr': '<f4', 'fortran_order': False, 'shape': (-1, 8, 8, 3), }";
+        int total = 10 + header.length() + 1;
+        header = header + " ".repeat((64 - total % 64) % 64) + "\n";
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        bytes.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) header.length(), 0});
+        bytes.write(header.getBytes(StandardCharsets.US_ASCII));
+        bytes.write(new byte[64]);
+        Path xp = Files.write(dir.resolve("neg.npy"), bytes.toByteArray());
+        Proc p = javaJar(jar, "--input", xp, "--output", dir.resolve("y.npy"));
+        assertEquals(1, p.code(), p::toString);
+        assertTrue(p.err().contains("neg.npy"), () -> "the message does not name the file\n" + p);
+        assertEquals(1, p.err().strip().lines().count(), p::toString);
     }
 
     @Test

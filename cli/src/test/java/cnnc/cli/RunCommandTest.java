@@ -26,6 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code cnnc run} on valid inputs: the Java backend's outputs equal the reference interpreter's. */
@@ -86,6 +88,29 @@ class RunCommandTest {
         Tensor expected = Interpreter.run(g, BackendFixtures.readSafetensors(weights), Map.of("input", x))
                 .get("dense_1");
         assertClose(expected, readNpy(y), 1e-4, "dense_1");
+    }
+
+    /** The small examples: every one, initialised by {@code cnnc init}, runs as the interpreter does. */
+    @ParameterizedTest
+    @ValueSource(strings = {"fashion_mnist", "lenet5", "seed001_conv_dense", "seed002_lenet", "seed002_pooled",
+            "seed002_same", "seed002_strided", "seed002_valid"})
+    void examplesMatchTheInterpreter(String name) throws Exception {
+        Path model = examples(name + ".cnn");
+        Graph g = graph(Files.readString(model));
+        Path weights = dir.resolve("w.safetensors");
+        assertEquals(0, cnnc("init", model, "-o", weights, "--seed", 9).code());
+        assertEquals(1, g.inputs().size(), name);
+        long[] shape = g.inputs().get(0).shape().dims();
+        long[] full = new long[shape.length + 1];
+        full[0] = 2;
+        System.arraycopy(shape, 0, full, 1, shape.length);
+        Tensor x = randomTensor(10, full);
+        Path y = dir.resolve("y.npy");
+        Result r = cnnc("run", model, "--weights", weights, "--input", npy(dir.resolve("x.npy"), x), "--output", y);
+        assertEquals(0, r.code(), r::toString);
+        Tensor expected = Interpreter.run(g, BackendFixtures.readSafetensors(weights),
+                Map.of(g.inputs().get(0).name(), x)).get(g.outputs().get(0));
+        assertClose(expected, readNpy(y), 1e-4, name);
     }
 
     @Test

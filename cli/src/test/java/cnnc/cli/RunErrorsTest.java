@@ -336,6 +336,19 @@ class RunErrorsTest {
     }
 
     @Test
+    void anOutputTooLargeForOneArrayIsAUserError() {
+        // 3,000 examples of a 1,000,000-wide output: 3e9 floats, more than a Java array holds. A clear error
+        // (exit 1), not `internal error: java.lang.ArithmeticException: integer overflow` (exit 70).
+        Path wide = writeText(dir, "wide.cnn", "model Wide {\n  input [1]\n  Dense(1000000)\n}\n");
+        Path w = dir.resolve("wide.safetensors");
+        assertEquals(0, cnnc("init", wide, "-o", w).code());
+        Tensor x = Tensor.zeros(3000, 1);
+        Path xp = npy(dir.resolve("x.npy"), x);
+        Result r = failing(1, "run", wide, "--weights", w, "--input", xp, "--output", y);
+        assertMentions(r, "3000");
+    }
+
+    @Test
     void usageErrors() {
         Path x = npy(dir.resolve("x.npy"), randomTensor(1, 1, 8, 8, 3));
         failing(2, "run", small, "--weights", smallW, "--input", x);

@@ -14,7 +14,12 @@ public final class Benchmark {
     public record Result(int runs, double seconds, double p50Ms, double p90Ms, double p99Ms, double imagesPerSecond,
             double gflops) {}
 
+    /**
+     * @throws IllegalArgumentException when a batch's inputs or outputs do not fit in Java arrays
+     */
     public static Result run(CompiledModel model, int batch, double warmupSeconds, double seconds, long macsPerImage) {
+        checkFits(model.model().inputShapes(), batch, "input");
+        checkFits(model.model().outputShapes(), batch, "output");
         SplittableRandom r = new SplittableRandom(42);
         float[][] in = new float[model.model().inputNames().size()][];
         for (int i = 0; i < in.length; i++) {
@@ -50,6 +55,16 @@ public final class Benchmark {
         double images = (double) n * batch;
         return new Result(n, total, pct(s, 0.50), pct(s, 0.90), pct(s, 0.99), images / total,
                 2.0 * macsPerImage * images / total / 1e9);
+    }
+
+    private static void checkFits(java.util.List<long[]> shapes, int batch, String what) {
+        for (long[] shape : shapes) {
+            long size = size(shape);
+            if (size > (Integer.MAX_VALUE - 8L) / batch) {
+                throw new IllegalArgumentException("a batch of " + batch + " needs " + size + " values per example for"
+                        + " each " + what + ", more than one Java array holds; use a smaller --batch");
+            }
+        }
     }
 
     private static double pct(long[] sorted, double p) {

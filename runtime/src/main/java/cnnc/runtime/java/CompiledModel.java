@@ -81,7 +81,12 @@ public final class CompiledModel {
             for (long d : model.outputShapes().get(o)) {
                 size *= d;
             }
-            out[o] = new float[Math.toIntExact(Math.multiplyExact(size, (long) n))];
+            long total = size * n;
+            if (total > Integer.MAX_VALUE - 8 || total / Math.max(1, n) != size) {
+                throw new IllegalArgumentException("output `" + model.outputNames().get(o) + "` of a batch of " + n
+                        + " examples has " + total + " values, more than one Java array holds; run a smaller batch");
+            }
+            out[o] = new float[(int) total];
         }
         run(in, out, n);
         Map<String, Tensor> result = new LinkedHashMap<>();

@@ -61,7 +61,9 @@ public final class ModelWeights {
             }
         }
         if (!problems.isEmpty()) {
-            int shown = Math.min(problems.size(), 10);
+            // Unexpected tensors first when many: they say most clearly that the file is for another model.
+            problems.sort(java.util.Comparator.comparing((String p) -> !p.startsWith("unexpected")));
+            int shown = Math.min(problems.size(), 20);
             StringBuilder msg = new StringBuilder(file + ": the weights do not fit model " + g.name() + ":");
             for (String p : problems.subList(0, shown)) {
                 msg.append("\n  ").append(p);
