@@ -42,6 +42,11 @@ public final class Main implements Runnable {
             return EXIT_USAGE;
         });
         cli.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof OutOfMemoryError) {
+                err.println("cnnc: error: out of memory; give the JVM more heap, e.g. CNNC_JAVA_OPTS=-Xmx8g");
+                err.flush();
+                return EXIT_INVALID;
+            }
             if (ex instanceof UserError u) {
                 err.print(u.getMessage().endsWith("\n") ? u.getMessage() : u.getMessage() + "\n");
                 err.flush();

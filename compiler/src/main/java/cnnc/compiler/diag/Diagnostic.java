@@ -26,10 +26,12 @@ public record Diagnostic(Span span, Severity severity, String message) {
             String source = span.file().line(span.line());
             if (!source.isEmpty() && isPrintable(source)) {
                 out.append('\n').append(source).append('\n');
-                for (int i = 1; i < span.column() && i <= source.length(); i++) {
-                    out.append(source.charAt(i - 1) == '\t' ? '\t' : ' ');
+                // Columns count characters (code points), as the parser does, not UTF-16 units.
+                int[] chars = source.codePoints().toArray();
+                for (int i = 1; i < span.column() && i <= chars.length; i++) {
+                    out.append(chars[i - 1] == '\t' ? '\t' : ' ');
                 }
-                int width = Math.max(1, Math.min(span.length(), source.length() - span.column() + 1));
+                int width = Math.max(1, Math.min(span.length(), chars.length - span.column() + 1));
                 out.append('^');
                 for (int i = 1; i < width; i++) {
                     out.append('~');

@@ -71,14 +71,14 @@ final class Evaluator {
             }
             if (v instanceof Value.Int i) {
                 if (i.value() == Long.MIN_VALUE) {
-                    throw new EvalException(e, "integer overflow");
+                    throw new EvalException(e, "integer overflow in `-(" + i + ")`");
                 }
                 return new Value.Int(-i.value());
             }
             if (v instanceof Value.Float f) {
                 return new Value.Float(-f.value());
             }
-            throw new EvalException(e, "cannot apply `" + u.op() + "` to " + v.kind() + " `" + v + "`");
+            throw new EvalException(e, "cannot compute `" + u.op() + v + "`: arithmetic needs numbers");
         }
         Expr.Binary b = (Expr.Binary) e;
         return arithmetic(b, eval(b.left(), env), eval(b.right(), env));

@@ -10,7 +10,6 @@ import cnnc.compiler.ast.Stmt;
 import cnnc.compiler.diag.Diagnostics;
 import cnnc.compiler.diag.Span;
 import cnnc.compiler.diag.Suggestions;
-import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
 import cnnc.compiler.ir.Graph;
 import cnnc.compiler.ir.GraphInput;
@@ -42,17 +41,17 @@ import java.util.Set;
  */
 public final class Lowering {
     /** Marks a value whose definition failed: statements that use it are skipped without further errors. */
-    private static final String POISON = "\u0000poison";
-    private static final int MAX_EXPANDED_NODES = 5_000_000;
+    static final String POISON = "\u0000poison";
+    private static final int MAX_EXPANDED_NODES = 200_000;
     /** Block expansion recurses once per level; real models nest a few levels (a guard against pathological input). */
     static final int MAX_BLOCK_DEPTH = 100;
 
     private final ModelFile file;
-    private final Errors errors;
+    final Errors errors;
     private final Map<String, Decl.Block> blocks = new LinkedHashMap<>();
     private final List<GraphInput> inputs = new ArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
-    private final Set<String> usedNames = new HashSet<>();
+    final Set<String> usedNames = new HashSet<>();
     private final Map<String, Span> definedAt = new HashMap<>();
     private final Deque<String> expanding = new ArrayDeque<>();
     private boolean tooLarge;
@@ -331,7 +330,7 @@ public final class Lowering {
             tooLarge = true;
             return define(scope, target, POISON);
         }
-        Map<String, Value> env = bindBlockArgs(block, l, args, !argsOk);
+        Map<String, Value> env = BlockArgs.bind(block, l, args, !argsOk, errors);
         boolean ok = inputsOk && argsOk && env != null;
         List<Stmt.Input> declared = new ArrayList<>();
         for (Stmt s : block.body()) {
@@ -396,74 +395,6 @@ public final class Lowering {
         }
     }
 
-    private Map<String, Value> bindBlockArgs(Decl.Block block, Stmt.Layer l, List<BoundArg> args,
-            boolean earlierErrors) {
-        Map<String, Value> env = new LinkedHashMap<>();
-        Map<String, Span> given = new HashMap<>();
-        boolean ok = true;
-        boolean seenKeyword = false;
-        int position = 0;
-        List<Param> params = block.params();
-        for (BoundArg b : args) {
-            Arg a = b.arg();
-            String key;
-            if (a.positional()) {
-                if (seenKeyword) {
-                    errors.error(a.span(), "positional argument follows keyword argument");
-                    ok = false;
-                    continue;
-                }
-                if (position >= params.size()) {
-                    errors.error(a.span(), "block `" + block.name() + "` takes at most " + params.size()
-                            + " positional argument" + (params.size() == 1 ? "" : "s") + ", got "
-                            + args.stream().filter(x -> x.arg().positional()).count());
-                    ok = false;
-                    continue;
-                }
-                key = params.get(position++).name();
-            } else {
-                seenKeyword = true;
-                key = a.key();
-                if (params.stream().noneMatch(p -> p.name().equals(a.key()))) {
-                    errors.error(a.keySpan(), "unknown argument `" + a.key() + "` for block `" + block.name() + "`"
-                            + Suggestions.didYouMean(a.key(), params.stream().map(Param::name).toList()));
-                    ok = false;
-                    continue;
-                }
-            }
-            if (given.containsKey(key)) {
-                Span first = given.get(key);
-                errors.error(a.span(), "argument `" + key + "` given twice (first at " + first.line() + ":"
-                        + first.column() + ")");
-                ok = false;
-                continue;
-            }
-            given.put(key, a.span());
-            env.put(key, b.value());
-        }
-        for (Param p : params) {
-            if (env.containsKey(p.name())) {
-                continue;
-            }
-            if (p.defaultValue() == null) {
-                // After a bad argument the "missing" one is most likely that argument, already reported.
-                if (ok && !earlierErrors) {
-                    errors.error(l.call().calleeSpan(), "block `" + block.name()
-                            + "` is missing its required argument `" + p.name() + "`");
-                }
-                ok = false;
-                continue;
-            }
-            try {
-                env.put(p.name(), Evaluator.eval(p.defaultValue(), env));
-            } catch (Evaluator.EvalException ex) {
-                errors.error(ex.at().span(), ex.getMessage());
-                ok = false;
-            }
-        }
-        return ok ? env : null;
-    }
-
     private String repeat(Stmt.Repeat r, Scope scope, String prev) {
         long count;
         try {
@@ -478,7 +409,7 @@ public final class Lowering {
             return define(scope, r.target(), POISON);
         }
         if (r.body().isEmpty()) {
-            errors.error(r.span(), "an empty repeat body");
+            errors.error(r.span(), "empty `repeat` body: write the layers to repeat between `{` and `}`");
             return define(scope, r.target(), POISON);
         }
         String value = prev;
@@ -506,7 +437,7 @@ public final class Lowering {
     }
 
     /** Records a graph-wide value name; reports a duplicate. */
-    private boolean define(String irName, Span at) {
+    boolean define(String irName, Span at) {
         if (!usedNames.add(irName)) {
             Span first = definedAt.get(irName);
             errors.error(at, "`" + irName + "` is already defined" + (first == null ? ""
@@ -517,112 +448,7 @@ public final class Lowering {
         return true;
     }
 
-    /** Where {@code name} is written as a definition among {@code body}'s own statements, or null. */
-    private static Span definedIn(List<Stmt> body, String name) {
-        for (Stmt s : body) {
-            if (s instanceof Stmt.Input in && in.name().equals(name)) {
-                return in.nameSpan();
-            }
-            Ref target = s instanceof Stmt.Layer l ? l.target() : s instanceof Stmt.Repeat r ? r.target() : null;
-            if (target != null && target.name().equals(name)) {
-                return target.span();
-            }
-            if (s instanceof Stmt.Layer l) {
-                for (Arg a : l.call().args()) {
-                    if ("name".equals(a.key()) && (a.value() instanceof Expr.StrLit str && str.value().equals(name)
-                            || a.value() instanceof Expr.Ident id && id.name().equals(name))) {
-                        return a.span();
-                    }
-                }
-            }
-        }
-        return null;
-    }
-
     private static boolean isName(String s) {
         return s.matches("[A-Za-z_][A-Za-z_0-9]*");
-    }
-
-    /** Names visible at one place: a model body, a block instance, or one iteration of a repeat. */
-    private static final class Scope {
-        final String prefix;
-        final Map<String, Value> env;
-        final Scope parent;
-        final Namer namer;
-        final String suffix;
-        /** The statements of this scope, to tell a name used too early from one never defined. */
-        final List<Stmt> body;
-        final Map<String, String> names = new HashMap<>();
-
-        Scope(String prefix, Map<String, Value> env, Scope parent, Namer namer, String suffix, List<Stmt> body) {
-            this.prefix = prefix;
-            this.env = env;
-            this.parent = parent;
-            this.namer = namer;
-            this.suffix = suffix;
-            this.body = body;
-        }
-
-        String lookup(String name) {
-            for (Scope s = this; s != null; s = s.parent) {
-                String v = s.names.get(name);
-                if (v != null) {
-                    return v;
-                }
-            }
-            return null;
-        }
-
-        String resolve(Ref r, Lowering l) {
-            String v = lookup(r.name());
-            if (v == null) {
-                for (Scope s = this; s != null; s = s.parent) {
-                    Span at = Lowering.definedIn(s.body, r.name());
-                    if (at != null) {
-                        l.errors.error(r.span(), "`" + r.name() + "` is used before it is defined (at " + at.line()
-                                + ":" + at.column() + "); a name can be used only after the statement that defines"
-                                + " it");
-                        return null;
-                    }
-                }
-                List<String> visible = new ArrayList<>();
-                for (Scope s = this; s != null; s = s.parent) {
-                    visible.addAll(s.names.keySet());
-                }
-                String hint = Suggestions.didYouMean(r.name(), visible);
-                l.errors.error(r.span(), "undefined name `" + r.name() + "`" + (hint.isEmpty()
-                        ? "; a name can be used only after the statement that defines it" : hint));
-                return null;
-            }
-            return v;
-        }
-
-        void bind(Ref target, String value) {
-            if (target != null) {
-                names.put(target.name(), value);
-            }
-        }
-
-        String explicitName(Ref target, Lowering l) {
-            String full = prefix + target.name() + suffix;
-            if (!l.define(full, target.span())) {
-                names.put(target.name(), POISON);
-                return null;
-            }
-            return full;
-        }
-
-        /** The next automatic name for {@code stem}: its local form and its graph-wide form. */
-        String[] autoName(String stem, Lowering l) {
-            while (true) {
-                int k = namer.counters.merge(stem, 1, Integer::sum) - 1;
-                String local = k == 0 ? stem : stem + "_" + k;
-                String full = prefix + local;
-                if (!namer.isReserved(local) && !l.usedNames.contains(full) && lookup(local) == null) {
-                    l.define(full, null);
-                    return new String[] {local, full};
-                }
-            }
-        }
     }
 }

@@ -98,12 +98,50 @@ class SyntaxErrorMessagesTest {
     }
 
     @Test
+    void surrogatesAndOverlongFormsAreNotUtf8() {
+        byte[] surrogate = {'m', 'o', 'd', 'e', 'l', ' ', (byte) 0xED, (byte) 0xA0, (byte) 0x80};
+        assertEquals("m.cnn:1:7: error: file is not valid UTF-8 (byte 0xED at offset 6)",
+                TestCompile.errors(surrogate).get(0).headline());
+        byte[] overlong = {'\n', (byte) 0xC0, (byte) 0xAF};
+        assertEquals("m.cnn:2:1: error: file is not valid UTF-8 (byte 0xC0 at offset 1)",
+                TestCompile.errors(overlong).get(0).headline());
+    }
+
+    @Test
+    void everyKindOfLineEndCounts() {
+        for (String end : new String[] {"\n", "\r\n", "\r"}) {
+            String text = "model M {" + end + "  input [28, 28, 1]" + end + "  Flatten() $" + end + "}" + end;
+            assertEquals("m.cnn:3:13: error: unexpected character `$`", firstError(text), end);
+            byte[] nul = ("model M {" + end + "  \0").getBytes(StandardCharsets.UTF_8);
+            assertEquals("m.cnn:2:3: error: file is binary (it holds a NUL byte), not a .cnn model",
+                    TestCompile.errors(nul).get(0).headline(), end);
+        }
+    }
+
+    @Test
     void oneErrorPerBrokenLineAndAllLinesReported() {
         String text = model("Dense(3", "Conv2D(16 3)", "Flatten() $", "Dense(units=)");
         var errors = TestCompile.errors(text);
         assertEquals(4, errors.size(), errors.toString());
         assertEquals(3, errors.get(0).span().line());
         assertEquals(6, errors.get(3).span().line());
+    }
+
+    @Test
+    void columnsCountCharactersNotUtf16Units() {
+        // The emoji is one character (two UTF-16 units); the tab after it must stay a tab in the caret line.
+        var d = TestCompile.errors(model("D('\ud83d\ude00')\t$")).get(0);
+        assertEquals("m.cnn:3:10: error: unexpected character `$`\n"
+                + "  D('\ud83d\ude00')\t$\n"
+                + "        \t^", d.render());
+    }
+
+    @Test
+    void tabsAreKeptInTheCaretLine() {
+        var d = TestCompile.errors("model M {\n\tinput [28, 28, 1]\n\tConv2d(16, 3)\n}\n").get(0);
+        assertEquals("m.cnn:3:2: error: unknown layer `Conv2d`; did you mean `Conv2D`?\n"
+                + "\tConv2d(16, 3)\n"
+                + "\t^~~~~~", d.render());
     }
 
     @Test
