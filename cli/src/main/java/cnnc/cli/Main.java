@@ -42,11 +42,6 @@ public final class Main implements Runnable {
             return EXIT_USAGE;
         });
         cli.setExecutionExceptionHandler((ex, c, parsed) -> {
-            if (ex instanceof OutOfMemoryError) {
-                err.println("cnnc: error: out of memory; give the JVM more heap, e.g. CNNC_JAVA_OPTS=-Xmx8g");
-                err.flush();
-                return EXIT_INVALID;
-            }
             if (ex instanceof UserError u) {
                 err.print(u.getMessage().endsWith("\n") ? u.getMessage() : u.getMessage() + "\n");
                 err.flush();
@@ -64,6 +59,10 @@ public final class Main implements Runnable {
             out.flush();
             err.flush();
             return code;
+        } catch (OutOfMemoryError e) {
+            err.println("cnnc: error: out of memory; give the JVM more heap, e.g. CNNC_JAVA_OPTS=-Xmx8g");
+            err.flush();
+            return EXIT_INVALID;
         } catch (RuntimeException | Error e) {
             err.println("internal error: " + e + (debug ? "" : " (run with --debug for the stack trace)"));
             if (debug) {
