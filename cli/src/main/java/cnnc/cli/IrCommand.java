@@ -10,7 +10,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cnnc ir FILE [--after PASS]}: the IR as text after a pass of the pipeline. */
-@Command(name = "ir", mixinStandardHelpOptions = true, description = "Print the IR after a compiler pass.")
+@Command(name = "ir", mixinStandardHelpOptions = true, description = "Print the IR after a compiler pass (grad: the"
+        + " training graph, with the default loss).")
 final class IrCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
@@ -24,10 +25,10 @@ final class IrCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Pipeline pipeline = Pipeline.inference();
-        if (after != null && !pipeline.names().contains(after)) {
+        Pipeline pipeline = "grad".equals(after) ? Pipeline.training(null) : Pipeline.inference();
+        if (after != null && !PassNames.all().contains(after)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "unknown pass '" + after
-                    + "'; the passes are: " + String.join(", ", pipeline.names()));
+                    + "'; the passes are: " + String.join(", ", PassNames.all()));
         }
         PrintWriter out = spec.commandLine().getOut();
         Compiler.Result r = model.compile(pipeline, after, spec.commandLine().getErr());
@@ -38,9 +39,16 @@ final class IrCommand implements Callable<Integer> {
 
     /** The pass names, for help and completion. */
     static final class PassNames implements Iterable<String> {
+        /** Inference passes, then the training graph's autodiff pass. */
+        static java.util.List<String> all() {
+            java.util.List<String> names = new java.util.ArrayList<>(Pipeline.inference().names());
+            names.add("grad");
+            return names;
+        }
+
         @Override
         public java.util.Iterator<String> iterator() {
-            return Pipeline.inference().names().iterator();
+            return all().iterator();
         }
     }
 }

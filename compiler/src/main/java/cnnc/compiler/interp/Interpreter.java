@@ -36,25 +36,35 @@ public final class Interpreter {
 
     /** Every value of the graph (inputs and node outputs) by name, in double precision. */
     public static Map<String, NDArray> runAll(Graph g, Map<String, Tensor> weights, Map<String, Tensor> inputs) {
+        Map<String, NDArray> w = new HashMap<>();
+        weights.forEach((k, v) -> w.put(k, NDArray.of(v)));
+        Map<String, NDArray> x = new HashMap<>();
+        inputs.forEach((k, v) -> x.put(k, NDArray.of(v)));
+        return runExact(g, w, x);
+    }
+
+    /** Like {@link #runAll} with weights and inputs already in double precision (gradient checks need that). */
+    public static Map<String, NDArray> runExact(Graph g, Map<String, NDArray> weights, Map<String, NDArray> inputs) {
         Map<String, NDArray> values = new HashMap<>();
         int batch = -1;
         for (GraphInput in : g.inputs()) {
-            Tensor t = inputs.get(in.name());
+            NDArray t = inputs.get(in.name());
             if (t == null) {
                 throw new IllegalArgumentException("no value for input `" + in.name() + "`");
             }
             long[] expected = new long[in.shape().rank() + 1];
             expected[0] = t.dim(0);
             System.arraycopy(in.shape().dims(), 0, expected, 1, in.shape().rank());
-            if (!Arrays.equals(expected, t.shape())) {
-                throw new IllegalArgumentException("input `" + in.name() + "` has shape " + t.shapeText()
+            long[] got = Arrays.stream(t.shape()).asLongStream().toArray();
+            if (!Arrays.equals(expected, got)) {
+                throw new IllegalArgumentException("input `" + in.name() + "` has shape " + Arrays.toString(got)
                         + ", the model expects [N, " + in.shape().toString().substring(1));
             }
             if (batch >= 0 && batch != t.dim(0)) {
                 throw new IllegalArgumentException("inputs disagree on the batch size");
             }
-            batch = (int) t.dim(0);
-            values.put(in.name(), NDArray.of(t));
+            batch = t.dim(0);
+            values.put(in.name(), t);
         }
         for (Node n : g.nodes()) {
             List<NDArray> ins = new ArrayList<>();
@@ -63,12 +73,13 @@ public final class Interpreter {
             }
             Map<String, NDArray> w = new HashMap<>();
             for (WeightSpec spec : n.op().weights(n.attrs(), n.inputs().stream().map(g::shapeOf).toList())) {
-                String key = n.op() instanceof FusedOp ? spec.name() : n.name() + "." + spec.name();
-                Tensor t = weights.get(key);
+                String key = n.op() instanceof FusedOp ? spec.name()
+                        : n.op().weightLayer(n.attrs(), n.name()) + "." + spec.name();
+                NDArray t = weights.get(key);
                 if (t == null) {
                     throw new IllegalArgumentException("no weight `" + key + "`");
                 }
-                w.put(spec.name(), NDArray.of(t));
+                w.put(spec.name(), t);
             }
             values.put(n.name(), n.op().reference(n.attrs(), ins, w));
         }

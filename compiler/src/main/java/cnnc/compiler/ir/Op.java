@@ -64,4 +64,23 @@ public interface Op {
      * the batch axis first; {@code weights} holds this layer's weights by Keras name, in Keras layout.
      */
     NDArray reference(Attrs attrs, List<NDArray> inputs, java.util.Map<String, NDArray> weights);
+
+    /**
+     * The op's vector-Jacobian rule: given dL/d(output) in {@code ctx}, emits backward IR and hands back the
+     * gradients of the inputs and weights that {@code ctx} says are needed. Returns false for ops with no rule
+     * (backward ops themselves); the autodiff pass reports those.
+     */
+    default boolean vjp(Vjp ctx) {
+        return false;
+    }
+
+    /** Whether the output has the batch axis (weight gradients, summed over the batch, do not). */
+    default boolean batched() {
+        return true;
+    }
+
+    /** The layer whose weights this node reads: its own name, or for backward ops the forward layer's. */
+    default String weightLayer(Attrs attrs, String nodeName) {
+        return attrs.has("layer") ? attrs.getString("layer") : nodeName;
+    }
 }

@@ -1,5 +1,7 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ops.grad.Rules;
+import cnnc.compiler.ir.Vjp;
 import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
@@ -29,5 +31,12 @@ public final class ActivationLayer extends BaseOp {
     @Override
     public NDArray reference(Attrs a, List<NDArray> in, Map<String, NDArray> w) {
         return Reference.activate(Reference.copy(in.get(0)), a.get("activation", Activation.class));
+    }
+
+    @Override
+    public boolean vjp(Vjp ctx) {
+        Activation act = ctx.node().attrs().get("activation", Activation.class);
+        return act == Activation.SOFTMAX ? Rules.softmax(ctx, -1) : Rules.pointwise(ctx, act.kerasName(),
+                Attrs.empty());
     }
 }

@@ -1,5 +1,7 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ops.grad.Rules;
+import cnnc.compiler.ir.Vjp;
 import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.Attrs;
 import cnnc.compiler.ir.FusionKind;
@@ -47,5 +49,10 @@ public final class Add extends BaseOp {
             }
         }
         return y;
+    }
+
+    @Override
+    public boolean vjp(Vjp ctx) {
+        return Rules.add(ctx);
     }
 }

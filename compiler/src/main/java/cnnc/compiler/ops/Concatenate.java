@@ -1,5 +1,7 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ops.grad.Rules;
+import cnnc.compiler.ir.Vjp;
 import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
@@ -72,5 +74,10 @@ public final class Concatenate extends BaseOp {
             offset += chunk;
         }
         return out;
+    }
+
+    @Override
+    public boolean vjp(Vjp ctx) {
+        return Rules.concatenate(ctx);
     }
 }

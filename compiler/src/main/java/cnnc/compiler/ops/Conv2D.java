@@ -1,5 +1,7 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ops.grad.Rules;
+import cnnc.compiler.ir.Vjp;
 import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
@@ -85,5 +87,10 @@ public final class Conv2D extends BaseOp {
         NDArray y = Reference.conv(in.get(0), w.get("kernel"), a.getPair("kernel_size"), a.getPair("strides"),
                 a.getPair("dilation_rate"), a.get("padding", Padding.class));
         return Reference.epilogue(y, w, a);
+    }
+
+    @Override
+    public boolean vjp(Vjp ctx) {
+        return Rules.conv(ctx, false);
     }
 }

@@ -1,5 +1,7 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ops.grad.Rules;
+import cnnc.compiler.ir.Vjp;
 import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
@@ -74,5 +76,10 @@ public final class Dense extends BaseOp {
             }
         }
         return Reference.epilogue(out, w, a);
+    }
+
+    @Override
+    public boolean vjp(Vjp ctx) {
+        return Rules.dense(ctx);
     }
 }

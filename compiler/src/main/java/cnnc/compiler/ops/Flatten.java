@@ -1,5 +1,7 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ops.grad.Rules;
+import cnnc.compiler.ir.Vjp;
 import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.Attrs;
 import cnnc.compiler.ir.FusionKind;
@@ -27,5 +29,10 @@ public final class Flatten extends BaseOp {
     public NDArray reference(Attrs a, List<NDArray> in, Map<String, NDArray> w) {
         NDArray x = in.get(0);
         return Reference.copy(x).reshape(x.dim(0), x.size() / x.dim(0));
+    }
+
+    @Override
+    public boolean vjp(Vjp ctx) {
+        return Rules.reshapeBack(ctx);
     }
 }

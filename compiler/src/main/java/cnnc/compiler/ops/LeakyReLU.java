@@ -1,5 +1,7 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ops.grad.Rules;
+import cnnc.compiler.ir.Vjp;
 import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
@@ -33,5 +35,10 @@ public final class LeakyReLU extends BaseOp {
             d[i] = d[i] >= 0 ? d[i] : slope * d[i];
         }
         return y;
+    }
+
+    @Override
+    public boolean vjp(Vjp ctx) {
+        return Rules.pointwise(ctx, "leaky", ctx.node().attrs());
     }
 }

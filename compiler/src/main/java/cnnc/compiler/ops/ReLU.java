@@ -1,5 +1,7 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ops.grad.Rules;
+import cnnc.compiler.ir.Vjp;
 import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
@@ -40,5 +42,10 @@ public final class ReLU extends BaseOp {
             d[i] = x > threshold ? (max == null ? x : Math.min(Math.max(x, 0), max)) : slope * (x - threshold);
         }
         return y;
+    }
+
+    @Override
+    public boolean vjp(Vjp ctx) {
+        return Rules.pointwise(ctx, "relu_layer", ctx.node().attrs());
     }
 }

@@ -7,7 +7,7 @@ import cnnc.compiler.ir.Padding;
 import cnnc.compiler.ir.ShapeException;
 
 /** Loops shared by the ops' reference definitions. */
-final class Reference {
+public final class Reference {
     private Reference() {}
 
     /** Applies {@code act} to the last axis of {@code x} in place (softmax over the last axis). */
@@ -25,7 +25,7 @@ final class Reference {
     }
 
     /** Softmax along {@code axis}, computed as exp(x - max) / sum for stability. */
-    static NDArray softmax(NDArray x, int axis) {
+    public static NDArray softmax(NDArray x, int axis) {
         int[] s = x.shape();
         int outer = 1;
         for (int i = 0; i < axis; i++) {
@@ -60,10 +60,10 @@ final class Reference {
     }
 
     /** Window geometry of one conv-like op over an [N, H, W, C] input. */
-    record Geometry(int n, int h, int w, int c, int oh, int ow, int kh, int kw, int sh, int sw, int dh, int dw,
+    public record Geometry(int n, int h, int w, int c, int oh, int ow, int kh, int kw, int sh, int sw, int dh, int dw,
             int top, int left) {
 
-        static Geometry of(NDArray x, IntPair k, IntPair s, IntPair d, Padding p) {
+        public static Geometry of(NDArray x, IntPair k, IntPair s, IntPair d, Padding p) {
             try {
                 Windows.Axis ah = Windows.axis(x.dim(1), k.h(), s.h(), d.h(), p, true, "kernel", null);
                 Windows.Axis aw = Windows.axis(x.dim(2), k.w(), s.w(), d.w(), p, false, "kernel", null);
@@ -75,15 +75,15 @@ final class Reference {
         }
 
         /** The input row of output row {@code o} and kernel row {@code i} (may be out of range: padding). */
-        int ih(int o, int i) {
+        public int ih(int o, int i) {
             return o * sh - top + i * dh;
         }
 
-        int iw(int o, int j) {
+        public int iw(int o, int j) {
             return o * sw - left + j * dw;
         }
 
-        int at(int b, int y, int x, int ch) {
+        public int at(int b, int y, int x, int ch) {
             return ((b * h + y) * w + x) * c + ch;
         }
     }
@@ -92,7 +92,7 @@ final class Reference {
      * 2-D cross-correlation over [N, H, W, C] with kernel [kh, kw, C, F], zero padding, no bias or activation.
      * The definition of Conv2D (and of SeparableConv2D's pointwise part, with a 1×1 kernel).
      */
-    static NDArray conv(NDArray x, NDArray kernel, IntPair k, IntPair s, IntPair d, Padding p) {
+    public static NDArray conv(NDArray x, NDArray kernel, IntPair k, IntPair s, IntPair d, Padding p) {
         Geometry g = Geometry.of(x, k, s, d, p);
         int f = kernel.dim(3);
         double[] in = x.data();
@@ -128,7 +128,7 @@ final class Reference {
     }
 
     /** Depthwise correlation: output channel c·mult + m reads input channel c with kernel [kh, kw, C, mult]. */
-    static NDArray depthwise(NDArray x, NDArray kernel, IntPair k, IntPair s, IntPair d, Padding p) {
+    public static NDArray depthwise(NDArray x, NDArray kernel, IntPair k, IntPair s, IntPair d, Padding p) {
         Geometry g = Geometry.of(x, k, s, d, p);
         int mult = kernel.dim(3);
         double[] in = x.data();
@@ -178,7 +178,7 @@ final class Reference {
     }
 
     /** A copy of an array with the same shape. */
-    static NDArray copy(NDArray x) {
+    public static NDArray copy(NDArray x) {
         return new NDArray(x.shape(), x.data().clone());
     }
 }

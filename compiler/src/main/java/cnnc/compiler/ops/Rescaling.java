@@ -1,5 +1,7 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ops.grad.Rules;
+import cnnc.compiler.ir.Vjp;
 import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
@@ -31,5 +33,10 @@ public final class Rescaling extends BaseOp {
             d[i] = d[i] * scale + offset;
         }
         return y;
+    }
+
+    @Override
+    public boolean vjp(Vjp ctx) {
+        return Rules.pointwise(ctx, "scale", ctx.node().attrs());
     }
 }

@@ -1,5 +1,7 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ops.grad.Rules;
+import cnnc.compiler.ir.Vjp;
 import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
@@ -66,5 +68,10 @@ public final class Reshape extends BaseOp {
             shape[unknown] = x.size() / x.dim(0) / known;
         }
         return Reference.copy(x).reshape(shape);
+    }
+
+    @Override
+    public boolean vjp(Vjp ctx) {
+        return Rules.reshapeBack(ctx);
     }
 }

@@ -1,5 +1,7 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ops.grad.Rules;
+import cnnc.compiler.ir.Vjp;
 import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
@@ -79,5 +81,10 @@ public final class SeparableConv2D extends BaseOp {
         NDArray y = Reference.conv(d, w.get("pointwise_kernel"), IntPair.square(1), IntPair.square(1),
                 IntPair.square(1), Padding.VALID);
         return Reference.epilogue(y, w, a);
+    }
+
+    @Override
+    public boolean vjp(Vjp ctx) {
+        return Rules.separable(ctx);
     }
 }

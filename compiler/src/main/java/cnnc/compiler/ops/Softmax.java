@@ -1,5 +1,7 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ops.grad.Rules;
+import cnnc.compiler.ir.Vjp;
 import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
@@ -28,5 +30,10 @@ public final class Softmax extends BaseOp {
         NDArray x = in.get(0);
         int axis = a.getInt("axis");
         return Reference.softmax(x, axis < 0 ? x.rank() + axis : axis);
+    }
+
+    @Override
+    public boolean vjp(Vjp ctx) {
+        return Rules.softmax(ctx, ctx.node().attrs().getInt("axis"));
     }
 }

@@ -1,5 +1,7 @@
 package cnnc.compiler.ops;
 
+import cnnc.compiler.ops.grad.Rules;
+import cnnc.compiler.ir.Vjp;
 import cnnc.compiler.ir.NDArray;
 import cnnc.compiler.ir.ArgSpec;
 import cnnc.compiler.ir.Attrs;
@@ -43,5 +45,10 @@ public final class ZeroPadding2D extends BaseOp {
             }
         }
         return out;
+    }
+
+    @Override
+    public boolean vjp(Vjp ctx) {
+        return Rules.zeroPadding(ctx);
     }
 }

@@ -21,6 +21,11 @@ public final class Pipeline {
         return new Pipeline(List.of(new InferShapes()));
     }
 
+    /** The training graph: shapes, then reverse-mode autodiff with {@code loss} (null: the default). */
+    public static Pipeline training(String loss) {
+        return new Pipeline(List.of(new InferShapes(), new Grad(loss)));
+    }
+
     /** Everything inference code generation needs: shapes, then fusion. */
     public static Pipeline inference() {
         return new Pipeline(List.of(new InferShapes(), new Fuse()));
