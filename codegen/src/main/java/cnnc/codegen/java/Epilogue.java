@@ -51,6 +51,11 @@ final class Epilogue {
         return steps.isEmpty();
     }
 
+    /** Whether a step reads another input at the value's index (a residual add). */
+    boolean readsExtras() {
+        return steps.stream().anyMatch(st -> st.contains("$I"));
+    }
+
     /** The statements for value {@code v} at channel expression {@code ch} and flat index expression {@code idx}. */
     String emit(String v, String ch, String idx) {
         StringBuilder out = new StringBuilder();

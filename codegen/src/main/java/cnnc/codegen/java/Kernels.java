@@ -91,11 +91,12 @@ final class Kernels {
         return shapes.get(node.inputs().get(i));
     }
 
+    /** Per-example base offsets {@code i<k>B} of every input position and {@code oB} of the output. */
     private static String perExample(Node node, Map<String, String[]> params, Map<String, Shape> shapes) {
         StringBuilder s = new StringBuilder();
-        for (Map.Entry<String, String[]> e : params.entrySet()) {
-            s.append("int ").append(e.getValue()[1]).append(" = ").append(e.getValue()[0]).append("Off + b * ")
-                    .append(shapes.get(e.getKey()).size()).append(";\n");
+        for (int k = 0; k < node.inputs().size(); k++) {
+            s.append("int i").append(k).append("B = i").append(k).append("Off + b * ")
+                    .append(shapes.get(node.inputs().get(k)).size()).append(";\n");
         }
         s.append("int oB = oOff + b * ").append(node.shape().size()).append(";");
         return s.toString();
@@ -122,6 +123,21 @@ final class Kernels {
     }
 
     /** Conv2D, DepthwiseConv2D and SeparableConv2D with their epilogue and an optional non-overlapping pool. */
+    /** Removes {@code final float[] X = ws.acc[k];} lines whose X the body never uses. */
+    private static String dropUnusedAccumulators(String body) {
+        StringBuilder out = new StringBuilder();
+        for (String line : body.split("\n", -1)) {
+            java.util.regex.Matcher mt = java.util.regex.Pattern.compile("final float\\[\\] (\\w+) = ws\\.acc\\[\\d+\\];")
+                    .matcher(line.strip());
+            if (mt.matches() && !java.util.regex.Pattern.compile("\\b" + mt.group(1) + "\\[|\\b" + mt.group(1)
+                    + ",|, " + mt.group(1) + "\\b|\\(" + mt.group(1) + "\\b").matcher(body).find()) {
+                continue;
+            }
+            out.append(line).append('\n');
+        }
+        return out.substring(0, Math.max(0, out.length() - 1));
+    }
+
     private Kernel conv(MethodSpec.Builder m, Node node, Node anchor, Node bn, Epilogue ep, Node pool) {
         Shape x = in(node, 0);
         int h = (int) x.dim(0);
@@ -202,7 +218,7 @@ final class Kernels {
             code.close();
             code.close();
             code.close();
-            return new Kernel(m.addCode(code.toString()).build(), oh, padded ? (long) hp * wp * c : 0, accNeed);
+            return new Kernel(m.addCode(dropUnusedAccumulators(code.toString())).build(), oh, padded ? (long) hp * wp * c : 0, accNeed);
         }
         Pooling2D.Kind kind = ((Pooling2D) pool.op()).kind();
         IntPair pk = pool.attrs().getPair("pool_size");
@@ -252,7 +268,7 @@ final class Kernels {
             code.close();
             code.line("System.arraycopy(pa, 0, o, oB + (py * " + pow + " + px) * " + f + ", " + f + ");");
             code.close().close().close();
-            return new Kernel(m.addCode(code.toString()).build(), (int) py.out(), padded ? (long) hp * wp * c : 0,
+            return new Kernel(m.addCode(dropUnusedAccumulators(code.toString())).build(), (int) py.out(), padded ? (long) hp * wp * c : 0,
                     accNeed);
         }
         code.line("java.util.Arrays.fill(pa, 0, " + f + ", "
@@ -284,7 +300,7 @@ final class Kernels {
         }
         code.line("System.arraycopy(pa, 0, o, oB + (py * " + pow + " + px) * " + f + ", " + f + ");");
         code.close().close().close();
-        return new Kernel(m.addCode(code.toString()).build(), (int) py.out(), padded ? (long) hp * wp * c : 0,
+        return new Kernel(m.addCode(dropUnusedAccumulators(code.toString())).build(), (int) py.out(), padded ? (long) hp * wp * c : 0,
                 accNeed);
     }
 
@@ -392,6 +408,9 @@ final class Kernels {
         int lanes = g.lanes();
         int count = offsets.length;
         int vectors = Math.max(1, Math.min(g.f() / lanes, 16 / count));
+        while ((g.f() / lanes) % vectors != 0) {
+            vectors--;
+        }
         int chunk = vectors * lanes;
         boolean chunked = chunk < g.f();
         if (chunked) {
@@ -515,7 +534,7 @@ final class Kernels {
             for (int p = 0; p < block; p++) {
                 code.line("int row" + p + " = r + " + p + ";");
                 // Extras (residual adds) are indexed per example: row r is example r / rowsPerExample.
-                if (node.inputs().size() > 1) {
+                if (ep.readsExtras()) {
                     code.open("");
                     code.line("int b = row" + p + " / " + rowsPerExample + ";");
                     code.line(perExampleExtras(node));
@@ -535,6 +554,9 @@ final class Kernels {
     /** Dense rows r..r+block-1 with Vector API accumulators, units in chunks of at most 16 registers. */
     private void denseVector(Code code, int block, int kk, int u, boolean bias) {
         int vectors = Math.max(1, Math.min(u / lanes, 16 / block));
+        while ((u / lanes) % vectors != 0) {
+            vectors--;
+        }
         int chunk = vectors * lanes;
         boolean chunked = chunk < u;
         String fc = chunked ? "fc + " : "";
@@ -573,7 +595,7 @@ final class Kernels {
 
     private String perExampleExtras(Node node) {
         StringBuilder s = new StringBuilder();
-        for (int i = 1; i < node.inputs().size(); i++) {
+        for (int i = 0; i < node.inputs().size(); i++) {
             s.append("int i").append(i).append("B = i").append(i).append("Off + b * ")
                     .append(shapes.get(node.inputs().get(i)).size()).append(";\n");
         }

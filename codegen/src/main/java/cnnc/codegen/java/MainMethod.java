@@ -92,9 +92,9 @@ final class MainMethod {
                         + "}\n"
                         + "return s.toString();\n").build());
         t.addMethod(MethodSpec.methodBuilder("put").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(java.util.Map.class, "map").addParameter(String.class, "spec")
+                .addParameter(com.squareup.javapoet.ParameterizedTypeName.get(java.util.Map.class, String.class,
+                        String.class), "map").addParameter(String.class, "spec")
                 .addParameter(String[].class, "names").addParameter(String.class, "what")
-                .addAnnotation(AnnotationSpecs.unchecked())
                 .addCode("int eq = spec.indexOf('=');\n"
                         + "String name = eq > 0 ? spec.substring(0, eq) : null;\n"
                         + "String path = eq > 0 ? spec.substring(eq + 1) : spec;\n"

@@ -75,13 +75,21 @@ final class Packing {
      */
     String[] anchor(Node anchor, String kernelWeight, String otherKernel, Node bn, int outChannels,
             int kernelRow, int otherRow) {
-        String bias = has(anchor, "bias") ? field("bias", "copy(" + raw(anchor, "bias") + ")") : null;
+        // Register the raw weights in Keras order first, so that WEIGHT_NAMES reads like the layer's weights.
+        raw(anchor, kernelWeight);
+        if (otherKernel != null) {
+            raw(anchor, otherKernel);
+        }
+        String layer = safe(anchor.name());
+        String bias = has(anchor, "bias") ? field(layer + "_bias", "copy(" + raw(anchor, "bias") + ")") : null;
         String[] sc = bn == null ? null : batchNorm(bn);
         if (bn != null && bias == null) {
-            bias = field("bias", "new float[" + outChannels + "]");
+            bias = field(layer + "_bias", "new float[" + outChannels + "]");
         }
-        String kernel = matrix(kernelWeight, raw(anchor, kernelWeight), otherKernel == null ? sc : null, kernelRow);
-        String other = otherKernel == null ? null : matrix(otherKernel, raw(anchor, otherKernel), sc, otherRow);
+        String kernel = matrix(layer + "_" + kernelWeight, raw(anchor, kernelWeight), otherKernel == null ? sc : null,
+                kernelRow);
+        String other = otherKernel == null ? null : matrix(layer + "_" + otherKernel, raw(anchor, otherKernel), sc,
+                otherRow);
         if (bn != null) {
             constructor.append("foldBias(").append(bias).append(", ").append(sc[0]).append(", ").append(sc[1])
                     .append(");\n");
@@ -111,9 +119,17 @@ final class Packing {
         double eps = bn.attrs().getDouble("epsilon");
         String gamma = has(bn, "gamma") ? raw(bn, "gamma") : "null";
         String beta = has(bn, "beta") ? raw(bn, "beta") : "null";
-        String scale = field("bn_scale", "bnScale(" + gamma + ", " + raw(bn, "moving_variance") + ", "
-                + Expr.f(eps) + ")");
-        String shift = field("bn_shift", "bnShift(" + beta + ", " + raw(bn, "moving_mean") + ", " + scale + ")");
+        String mean = raw(bn, "moving_mean");
+        String variance = raw(bn, "moving_variance");
+        String layer = safe(bn.name());
+        String scale = field(layer + "_scale", "bnScale(" + gamma + ", " + variance + ", " + Expr.f(eps) + ")");
+        String shift = field(layer + "_shift", "bnShift(" + beta + ", " + mean + ", " + scale + ")");
         return new String[] {scale, shift};
+    }
+
+    /** A layer name as part of a Java identifier. */
+    private static String safe(String name) {
+        String s = name.replaceAll("[^A-Za-z0-9_]", "_");
+        return s.length() > 40 ? s.substring(0, 40) : s;
     }
 }

@@ -30,43 +30,65 @@ import net.jqwik.api.lifecycle.AfterContainer;
 /**
  * The Java backend against the reference interpreter on random models ({@link RandomNets}): for every output, the
  * generated class's values equal the interpreter's within 1e-4 relative (|a − b| ≤ 1e-4·max(1, |b|)) and its shape
- * is the inferred one, whatever the batch size (1–5) and worker count (1–3). The fuse pass is checked on the way:
- * the fused graph passes the verifier, holds every layer of the model exactly once (Dropout aside), and interpreted
- * gives the unfused graph's values exactly.
+ * is the inferred one, whatever the batch size (1–5), worker count (1–3) and Vector API width (none, 8 or 16 lanes;
+ * channel counts are sometimes 8, 16 or 40 so that the vector kernels run, in chunks too). The fuse pass is checked
+ * on the way: the fused graph passes the verifier, holds every layer of the model exactly once (Dropout aside), and
+ * interpreted gives the unfused graph's values exactly. One property checks that the worker count changes no bit of
+ * the result.
  *
- * <p>Each try compiles one generated class (50–200 ms), so the value properties run a few dozen tries on small
- * shapes; the fusion property, which needs no javac, runs more. A failure prints the model's text.
+ * <p>Each try compiles one generated class (30–200 ms), so the value properties run a few dozen tries on small
+ * shapes; the fusion property, which needs no javac, runs more. A failure prints the model's text, shrunk.
  */
 class JavaBackendProperties {
     /** A model as text and how to run it. */
-    record Case(String text, int batch, int threads, long seed) {
+    record Case(String text, int batch, int threads, int lanes, long seed) {
         @Override
         public String toString() {
-            return "batch " + batch + ", " + threads + " thread(s), weight seed " + seed + ":\n" + text;
+            return "batch " + batch + ", " + threads + " thread(s), " + lanes + " vector lanes, weight seed " + seed
+                    + ":\n" + text;
         }
     }
 
-    @Property(tries = 60, shrinking = ShrinkingMode.BOUNDED)
+    @Property(tries = 80, shrinking = ShrinkingMode.BOUNDED)
     void randomModelsMatchTheInterpreter(@ForAll("mixed") Case c) throws Exception {
         checkAgainstInterpreter(c);
     }
 
-    @Property(tries = 50, shrinking = ShrinkingMode.BOUNDED)
+    @Property(tries = 60, shrinking = ShrinkingMode.BOUNDED)
     void convolutionsMatchTheInterpreter(@ForAll("convolutions") Case c) throws Exception {
         checkAgainstInterpreter(c);
     }
 
-    @Property(tries = 35, shrinking = ShrinkingMode.BOUNDED)
+    @Property(tries = 40, shrinking = ShrinkingMode.BOUNDED)
     void poolingMatchesTheInterpreter(@ForAll("pooling") Case c) throws Exception {
         checkAgainstInterpreter(c);
     }
 
-    @Property(tries = 35, shrinking = ShrinkingMode.BOUNDED)
+    @Property(tries = 40, shrinking = ShrinkingMode.BOUNDED)
     void headsMatchTheInterpreter(@ForAll("heads") Case c) throws Exception {
         checkAgainstInterpreter(c);
     }
 
-    @Property(tries = 250)
+    /**
+     * One, two and three workers give bitwise-identical outputs, a second call gives the first call's, and (for a
+     * model of one input and one output) {@code predict} on each example gives {@code run}'s bits.
+     */
+    @Property(tries = 30, shrinking = ShrinkingMode.BOUNDED)
+    void threadCountsAgreeBitwiseAndPredictIsRun(@ForAll("mixed") Case c) throws Throwable {
+        Graph g = Compiler.compileText("random.cnn", c.text());
+        Map<String, Tensor> weights = Numerics.weights(g, c.seed());
+        Map<String, Tensor> inputs = Numerics.inputs(g, c.batch(), c.seed());
+        List<GeneratedInstances.Instance> models = GeneratedInstances.compile(g, weights, c.lanes(), 1, 2, 3);
+        JavaBackendThreadingTest.assertAllThreadCountsAgree(models, inputs);
+        if (g.inputs().size() == 1 && g.outputs().size() == 1) {
+            Tensor input = inputs.values().iterator().next();
+            for (GeneratedInstances.Instance m : models) {
+                JavaBackendThreadingTest.assertPredictIsRun(m, input, m.model().run(inputs).get(g.outputs().get(0)));
+            }
+        }
+    }
+
+    @Property(tries = 300)
     void fusionKeepsEveryLayerAndEveryValue(@ForAll("mixed") Case c) throws Exception {
         Graph g = Compiler.compileText("random.cnn", c.text());
         Graph fused = fuse(g);
@@ -114,7 +136,7 @@ class JavaBackendProperties {
         Map<String, Tensor> inputs = Numerics.inputs(g, c.batch(), c.seed());
         Map<String, NDArray> reference = assertFusedInterpretsAlike(g, fused, weights, inputs);
 
-        CompiledModel model = JavaBackend.compile(g, weights, c.threads());
+        CompiledModel model = JavaBackend.compile(g, weights, c.threads(), c.lanes());
         Map<String, Tensor> actual = model.run(inputs);
         StringBuilder problems = new StringBuilder();
         assertEquals(g.outputs(), List.copyOf(actual.keySet()), "output names");
@@ -125,6 +147,13 @@ class JavaBackendProperties {
                 problems.append(name).append(": the generated class declares shape ")
                         .append(Arrays.toString(model.model().outputShapes().get(o))).append(", inferred ")
                         .append(Arrays.toString(inferred)).append('\n');
+            }
+            long[] withBatch = new long[inferred.length + 1];
+            withBatch[0] = c.batch();
+            System.arraycopy(inferred, 0, withBatch, 1, inferred.length);
+            if (actual.get(name) != null && !Arrays.equals(withBatch, actual.get(name).shape())) {
+                problems.append(name).append(": executed shape ").append(actual.get(name).shapeText())
+                        .append(", inferred ").append(Arrays.toString(withBatch)).append('\n');
             }
             String diff = Numerics.compare(actual.get(name), reference.get(name).toTensor());
             if (diff != null) {
@@ -203,6 +232,6 @@ class JavaBackendProperties {
                 Arbitraries.integers().between(-4, 6))
                 .as((h, w, ch, two, steps, extra) -> RandomNets.build(menu, h, w, ch, two, steps, extra));
         return Combinators.combine(texts, Arbitraries.integers().between(1, 5), Arbitraries.integers().between(1, 3),
-                Arbitraries.longs()).as(Case::new);
+                Arbitraries.of(0, 8, 16), Arbitraries.longs()).as(Case::new);
     }
 }

@@ -50,7 +50,6 @@ final class RandomNets {
         RESHAPE, TO_FLAT, GLOBAL
     }
 
-    static final boolean AVOID = System.getenv("CNNC_AVOID") != null;
     static final AtomicLong attempts = new AtomicLong();
     static final AtomicLong rejected = new AtomicLong();
 
@@ -188,9 +187,9 @@ final class RandomNets {
                         : axis == -1 && random.nextBoolean() ? "Softmax()" : "Softmax(axis=" + axis + ")");
             }
             case DROPOUT -> layer("drop", "Dropout(" + (1 + random.nextInt(8)) / 10.0 + ")");
-            case DENSE -> layer("dense", dense(1 + random.nextInt(7), null));
+            case DENSE -> layer("dense", dense(width(7), null));
             case DENSE_BN -> {
-                layer("dense", dense(1 + random.nextInt(7), "linear"));
+                layer("dense", dense(width(7), "linear"));
                 layer("bn", batchNorm());
             }
             case RESHAPE -> layer("reshape", "Reshape(" + reshapeTarget() + ")");
@@ -216,7 +215,7 @@ final class RandomNets {
                 kind = 0;
             }
         }
-        long f = filters > 0 ? filters : 1 + random.nextInt(5);
+        long f = filters > 0 ? filters : width(5);
         List<String> args = new ArrayList<>();
         String op;
         switch (kind) {
@@ -266,6 +265,11 @@ final class RandomNets {
             args.add("activation=" + act);
         }
         return op + "(" + String.join(", ", args) + ")";
+    }
+
+    /** A channel count: mostly 1..max, sometimes 8, 16 or 40 (multiples of the Vector API's 8 lanes, 40 not of 32). */
+    private int width(int max) {
+        return random.nextInt(6) == 0 ? pick(8, 16, 40) : 1 + random.nextInt(max);
     }
 
     private String kernel() {
@@ -363,7 +367,6 @@ final class RandomNets {
     private void residual(long c) {
         String in = current;
         boolean image = shape.rank() == 3;
-        if (AVOID && !image) { layer("act", "Activation(relu)"); return; }
         String r1 = layer(image ? "conv" : "dense", image ? conv(c, true, null) : dense((int) c, null));
         List<String> terms = new ArrayList<>(List.of(in, r1));
         if (random.nextInt(5) == 0) {
@@ -387,7 +390,7 @@ final class RandomNets {
             return;
         }
         switch (random.nextInt(4)) {
-            case 0 -> { if (AVOID) { layer("concat", "Concatenate()", List.of(in, layer("act", "Activation(relu)"))); } else layer("concat", "Concatenate()", List.of(in, in)); }
+            case 0 -> layer("concat", "Concatenate()", List.of(in, in));
             case 1 -> {
                 int axis = 1 + random.nextInt(2);
                 String b = layer("conv", "Conv2D(" + c + ", 1, activation=" + pick(POINTWISE) + ")");
@@ -442,6 +445,10 @@ final class RandomNets {
     }
 
     private String pick(String... options) {
+        return options[random.nextInt(options.length)];
+    }
+
+    private int pick(int... options) {
         return options[random.nextInt(options.length)];
     }
 
