@@ -31,7 +31,8 @@ final class RunCommand implements Callable<Integer> {
     Path weights;
 
     @Option(names = "--input", required = true, paramLabel = "[NAME=]X.npy",
-            description = "An input batch [N, H, W, C] (float32); NAME= when the model has several inputs.")
+            description = "An input batch [N, H, W, C] (any numeric dtype, read as float32); NAME= when the model"
+                    + " has several inputs.")
     List<String> inputs;
 
     @Option(names = "--output", required = true, paramLabel = "[NAME=]Y.npy",

@@ -77,7 +77,7 @@ final class MainMethod {
                         + "  final int base = b * size;\n"
                         + "  java.util.Arrays.sort(order, (p, q) -> Float.compare(y[base + q], y[base + p]));\n"
                         + "  StringBuilder s = new StringBuilder(\"example \" + b + \":\");\n"
-                        + "  for (int i = 0; i < Math.min(k, size); i++) s.append(String.format(\" %d (%.4f)\", "
+                        + "  for (int i = 0; i < Math.min(k, size); i++) s.append(String.format(java.util.Locale.ROOT, \" %d (%.4f)\", "
                         + "order[i], y[base + order[i]]));\n"
                         + "  System.out.println(s);\n"
                         + "}\n").build());

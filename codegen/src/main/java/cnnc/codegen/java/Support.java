@@ -17,7 +17,7 @@ final class Support {
         t.addMethod(MethodSpec.methodBuilder("run").addModifiers(Modifier.PUBLIC, Modifier.SYNCHRONIZED)
                 .addJavadoc("Runs a batch. {@code inputs[i]} holds {@code batch} examples of input i in [N, H, W, C]"
                         + " order; {@code outputs[o]} receives output o. Examples are split across the worker"
-                        + " threads (or, for a batch smaller than the team, the rows of large layers); buffers are"
+                        + " threads (or, for a single example, the rows of large convolutions); buffers are"
                         + " reused between calls, and a call allocates nothing once warm.\n")
                 .addParameter(float[][].class, "inputs").addParameter(float[][].class, "outputs")
                 .addParameter(int.class, "batch")
@@ -129,7 +129,8 @@ final class Support {
                         + "}\n", self, self.simpleName() + ".weights", self.simpleName(), self).build());
         t.addMethod(MethodSpec.methodBuilder("readWeights").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .returns(float[][].class).addException(java.io.IOException.class)
-                .addJavadoc("Reads a weights resource ({@code CNNCW001} format) checking names and shapes.\n")
+                .addJavadoc("Reads a weights resource ({@code CNNCW001} format), checking the magic, the count and the"
+                        + " names; sizes are checked by the constructor.\n")
                 .addParameter(java.io.InputStream.class, "in")
                 .addCode("java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(in.readAllBytes())"
                         + ".order(java.nio.ByteOrder.LITTLE_ENDIAN);\n"

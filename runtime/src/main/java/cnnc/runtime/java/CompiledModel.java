@@ -82,7 +82,7 @@ public final class CompiledModel {
                 size *= d;
             }
             long total = size * n;
-            if (total > Integer.MAX_VALUE - 8 || total / Math.max(1, n) != size) {
+            if (total > Integer.MAX_VALUE - 8 || (n > 0 && total / n != size)) {
                 throw new IllegalArgumentException("output `" + model.outputNames().get(o) + "` of a batch of " + n
                         + " examples has " + total + " values, more than one Java array holds; run a smaller batch");
             }

@@ -53,7 +53,9 @@ public final class JavaBackend {
         }
         try {
             Object species = Class.forName("jdk.incubator.vector.FloatVector").getField("SPECIES_PREFERRED").get(null);
-            int lanes = (Integer) species.getClass().getMethod("length").invoke(species);
+            // Through the public interface: the species' own class is private to the module.
+            int lanes = (Integer) Class.forName("jdk.incubator.vector.VectorSpecies").getMethod("length")
+                    .invoke(species);
             return lanes >= 8 ? lanes : 0;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return 0;
