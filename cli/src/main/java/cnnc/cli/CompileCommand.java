@@ -75,6 +75,16 @@ final class CompileCommand implements Callable<Integer> {
         String cls = className != null ? className : JavaGenerator.className(g.name());
         Map<String, Tensor> w = Loaded.weights(g, weights, err);
         JavaModel generated = JavaBackend.generate(g, pkg, cls);
+        Path sourceDir = emitSource == null ? null : emitSource.resolve(pkg.replace('.', '/'));
+        if (sourceDir != null) {
+            try {
+                Files.createDirectories(sourceDir);
+            } catch (IOException e) {
+                throw new UserError("cnnc: error: cannot write the source under " + emitSource + ": "
+                        + (Files.exists(emitSource) && !Files.isDirectory(emitSource) ? "it is a file, not a folder"
+                        : e.getMessage()), Main.EXIT_INVALID);
+            }
+        }
         try {
             JarBuilder.build(generated, w, output);
         } catch (IOException e) {
@@ -82,14 +92,12 @@ final class CompileCommand implements Callable<Integer> {
         } catch (InMemoryJavac.NoCompilerException e) {
             throw new UserError("cnnc: error: " + e.getMessage(), Main.EXIT_INVALID);
         }
-        if (emitSource != null) {
-            Path dir = emitSource.resolve(pkg.replace('.', '/'));
+        if (sourceDir != null) {
             try {
-                Files.createDirectories(dir);
                 byte[] text = generated.source().getBytes(StandardCharsets.UTF_8);
-                AtomicFiles.write(dir.resolve(cls + ".java"), out -> out.write(text));
+                AtomicFiles.write(sourceDir.resolve(cls + ".java"), out -> out.write(text));
             } catch (IOException e) {
-                throw Loaded.ioError(dir, e);
+                throw Loaded.ioError(sourceDir, e);
             }
         }
         return 0;
