@@ -68,16 +68,22 @@ final class SyntaxErrors extends BaseErrorListener {
         Token prev = brackets.previous(t.getTokenIndex());
         OpenBrackets.Open open = brackets.innermost(t.getTokenIndex());
         boolean eof = t.getType() == Token.EOF;
+        if (t.getType() == CnnLexer.ASSIGN && prev != null && isKeyword(prev)) {
+            return Diagnostic.error(span(prev), "`" + prev.getText() + "` is a keyword and cannot be used as a name");
+        }
+        if (t.getType() == CnnLexer.COMMA && prev != null && prev.getType() == CnnLexer.COMMA) {
+            return Diagnostic.error(at, "expected a value between the two commas, found `,`");
+        }
+        if (isStrayCloser(t, open)) {
+            return Diagnostic.error(at, "unexpected `" + t.getText() + "`: there is no open `"
+                    + opener(t.getType()) + "` for it to close");
+        }
         if (open != null && prev != null && (eof || (t.getLine() > prev.getLine()
                 && expected.contains(closerType(open))))) {
             String opened = open.token().getLine() == prev.getLine() ? "" : " (opened at " + open.token().getLine()
                     + ":" + (open.token().getCharPositionInLine() + 1) + ")";
             return Diagnostic.error(after(prev), (eof ? "unexpected end of file: missing `" : "missing `")
                     + open.closer() + "` to close " + open.what() + opened);
-        }
-        if (isStrayCloser(t, open)) {
-            return Diagnostic.error(at, "unexpected `" + t.getText() + "`: there is no open `"
-                    + opener(t.getType()) + "` for it to close");
         }
         if (isKeyword(t) && expected.contains(CnnParser.IDENT)) {
             return Diagnostic.error(at, "`" + t.getText() + "` is a keyword and cannot be used as a name"
