@@ -29,6 +29,8 @@ class ExampleTotalsTest {
             Map.entry("densenet121.cnn", new Totals(8_062_504, 7_978_856, 83_648)),
             // Seed 000, lines 366-368.
             Map.entry("fashion_mnist.cnn", new Totals(402_986, 402_986, 0)),
+            // One Conv2D 64 -> 64, 3x3: 3·3·64·64 + 64 (the backend benchmark layer).
+            Map.entry("conv64.cnn", new Totals(36_928, 36_928, 0)),
             // Seed 001, lines 1202-1204 and 1553-1557.
             Map.entry("lenet5.cnn", new Totals(61_706, 61_706, 0)),
             Map.entry("seed001_conv_dense.cnn", new Totals(433_290, 433_290, 0)),
