@@ -75,4 +75,10 @@ public final class BatchNormalization extends BaseOp {
         }
         return y;
     }
+
+    /** Reached only for a frozen layer, which trains in inference mode (as Keras 2); trainable ones are rewritten. */
+    @Override
+    public boolean vjp(cnnc.compiler.ir.Vjp ctx) {
+        return cnnc.compiler.ops.grad.Rules.frozenBatchNorm(ctx);
+    }
 }

@@ -29,7 +29,8 @@ import java.util.Set;
  * <ol>
  *   <li>Training forms: activations fused into conv/dense layers are split off (the layer keeps its weights through
  *       its {@code layer} attribute), Dropout becomes DropoutTrain (a new input {@code dropout_key} holds one key per
- *       example) and BatchNormalization uses batch moments.</li>
+ *       example) and a trainable BatchNormalization uses batch moments (a frozen one keeps its moving statistics,
+ *       as in Keras 2).</li>
  *   <li>The loss node reads the first output and a new input {@code target}; a softmax output with a
  *       cross-entropy loss fuses into one stable SoftmaxCrossEntropy on the logits.</li>
  *   <li>One reverse topological walk calls each op's vector-Jacobian rule ({@code Op.vjp}) for the nodes that lead
@@ -139,7 +140,8 @@ public final class Grad implements Pass {
                         .put("seed", seed == null ? (long) n.name().hashCode() : ((Integer) seed).longValue())
                         .put("shape", GradAttrs.list(n.shape())).build(), List.of(n.inputs().get(0), "dropout_key"),
                         n.shape(), n.span()));
-            } else if (n.op().name().equals("BatchNormalization")) {
+            } else if (n.op().name().equals("BatchNormalization") && n.trainable()) {
+                // A frozen BatchNormalization keeps inference mode, as in Keras 2 (fine-tuning keeps its statistics).
                 Shape c = Shape.of(n.shape().dim(-1));
                 Shape moments = Shape.of(2, c.dim(0));
                 String m = n.name() + "/moments";

@@ -51,6 +51,9 @@ class GradCheckTest {
                         + "r = Rescaling(0.5, offset=0.1)(z)\nl = LeakyReLU()(r)\n"
                         + "f = Reshape((-1, 4))(l)\nd = Dense(3, activation=linear)(f)\nFlatten()(d)\n"
                         + "Dense(2) }", "mean_squared_error"),
+                Arguments.of("frozen_batch_norm_in_inference_mode", "model M { input [6, 6, 2]\n"
+                        + "Conv2D(3, 3)\nBatchNormalization(trainable=false)\nActivation(relu)\nFlatten()\n"
+                        + "Dense(3, activation=softmax) }", null),
                 Arguments.of("frozen_and_bn_affine_off", "model M { input [6, 6, 1]\n"
                         + "Conv2D(2, 3, trainable=false)\nBatchNormalization(center=false)\n"
                         + "Activation(relu)\nFlatten()\nDense(3, activation=softmax) }", null));

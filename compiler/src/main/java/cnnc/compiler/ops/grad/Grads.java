@@ -33,6 +33,7 @@ public final class Grads {
     public static final Op BATCH_NORM_TRAIN = new Training.Norm(false);
     public static final Op BATCH_NORM_BACKPROP = new Training.Norm(true);
     public static final Op BATCH_NORM_PARAM_GRAD = new Training.ParamGrad();
+    public static final Op BATCH_NORM_INFERENCE_GRAD = new Training.InferenceGrad();
     public static final Op SOFTMAX_CROSS_ENTROPY = new Losses.SoftmaxCrossEntropy(false);
     public static final Op SOFTMAX_CROSS_ENTROPY_GRAD = new Losses.SoftmaxCrossEntropy(true);
     public static final Op LOSS = new Losses.Loss(false);

@@ -223,6 +223,19 @@ public final class Rules {
         return true;
     }
 
+    /** A frozen BatchNormalization (inference mode): dy scaled per channel by gamma/sqrt(moving_variance + ε). */
+    public static boolean frozenBatchNorm(Vjp ctx) {
+        if (ctx.needsInput(0)) {
+            Node n = ctx.node();
+            ctx.inputGrad(0, ctx.emit("dx", Grads.BATCH_NORM_INFERENCE_GRAD, Attrs.builder()
+                    .put("layer", n.op().weightLayer(n.attrs(), n.name())).put("epsilon", n.attrs().get("epsilon"))
+                    .put("scale", n.attrs().get("scale"))
+                    .put("channels", GradAttrs.list(Shape.of(n.shape().dim(-1))))
+                    .put("shape", GradAttrs.list(n.shape())).build(), List.of(ctx.grad()), n.shape()));
+        }
+        return true;
+    }
+
     /** ZeroPadding2D: the gradient cropped. */
     public static boolean zeroPadding(Vjp ctx) {
         if (ctx.needsInput(0)) {

@@ -179,6 +179,42 @@ public final class Training {
         }
     }
 
+    /**
+     * The gradient through a frozen BatchNormalization, which Keras 2 runs in inference mode (moving statistics):
+     * dx = dy·gamma/sqrt(moving_variance + ε), input dy; attributes {@code layer}, {@code epsilon}, {@code scale},
+     * {@code channels}.
+     */
+    static final class InferenceGrad extends GradOp {
+        InferenceGrad() {
+            super("BatchNormalizationInferenceGrad", FusionKind.ELEMWISE, true);
+        }
+
+        @Override
+        public List<WeightSpec> weights(Attrs a, List<Shape> inputs) {
+            Shape c = GradAttrs.shape(a, "channels");
+            List<WeightSpec> out = new ArrayList<>();
+            if (a.getBool("scale")) {
+                out.add(new WeightSpec("gamma", c, false));
+            }
+            out.add(new WeightSpec("moving_variance", c, false));
+            return out;
+        }
+
+        @Override
+        public NDArray reference(Attrs a, List<NDArray> in, Map<String, NDArray> w) {
+            NDArray dy = in.get(0);
+            double eps = a.getDouble("epsilon");
+            double[] var = w.get("moving_variance").data();
+            double[] gamma = w.containsKey("gamma") ? w.get("gamma").data() : null;
+            NDArray dx = NDArray.zeros(dy.shape());
+            for (int i = 0; i < dy.size(); i++) {
+                int ch = i % var.length;
+                dx.data()[i] = dy.data()[i] * (gamma == null ? 1 : gamma[ch]) / Math.sqrt(var[ch] + eps);
+            }
+            return dx;
+        }
+    }
+
     /** dgamma = Σ dy·x̂ or dbeta = Σ dy, inputs (x, moments, dy); attribute {@code which}. */
     static final class ParamGrad extends GradOp {
         ParamGrad() {
