@@ -460,7 +460,7 @@ public final class GoldenNet {
     }
 
     /**
-     * Runs a batch. {@code inputs[i]} holds {@code batch} examples of input i in [N, H, W, C] order; {@code outputs[o]} receives output o. Examples are split across the worker threads (or, for a batch smaller than the team, the rows of large layers); buffers are reused between calls, and a call allocates nothing once warm.
+     * Runs a batch. {@code inputs[i]} holds {@code batch} examples of input i in [N, H, W, C] order; {@code outputs[o]} receives output o. Examples are split across the worker threads (or, for a single example, the rows of large convolutions); buffers are reused between calls, and a call allocates nothing once warm.
      */
     public synchronized void run(float[][] inputs, float[][] outputs, int batch) {
         checkBuffers(inputs, outputs, batch);
@@ -585,7 +585,7 @@ public final class GoldenNet {
     }
 
     /**
-     * Reads a weights resource ({@code CNNCW001} format) checking names and shapes.
+     * Reads a weights resource ({@code CNNCW001} format), checking the magic, the count and the names; sizes are checked by the constructor.
      */
     public static float[][] readWeights(InputStream in) throws IOException {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(in.readAllBytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -678,7 +678,7 @@ public final class GoldenNet {
           final int base = b * size;
           java.util.Arrays.sort(order, (p, q) -> Float.compare(y[base + q], y[base + p]));
           StringBuilder s = new StringBuilder("example " + b + ":");
-          for (int i = 0; i < Math.min(k, size); i++) s.append(String.format(" %d (%.4f)", order[i], y[base + order[i]]));
+          for (int i = 0; i < Math.min(k, size); i++) s.append(String.format(java.util.Locale.ROOT, " %d (%.4f)", order[i], y[base + order[i]]));
           System.out.println(s);
         }
     }

@@ -507,7 +507,7 @@ final class Kernels {
         }
         code.line("int rows = n * " + rowsPerExample + ";");
         code.line("int r = 0;");
-        boolean vector = lanes > 0 && u % lanes == 0;
+        boolean vector = lanes > 0 && u >= lanes;
         for (int block : new int[] {PIXELS, 1}) {
             code.open(block == 1 ? "for (; r < rows; r++)" : "for (; r + " + block + " <= rows; r += " + block + ")");
             if (vector) {
@@ -553,16 +553,17 @@ final class Kernels {
 
     /** Dense rows r..r+block-1 with Vector API accumulators, units in chunks of at most 16 registers. */
     private void denseVector(Code code, int block, int kk, int u, boolean bias) {
-        int vectors = Math.max(1, Math.min(u / lanes, 16 / block));
-        while ((u / lanes) % vectors != 0) {
+        int main = u / lanes * lanes;
+        int vectors = Math.max(1, Math.min(main / lanes, 16 / block));
+        while ((main / lanes) % vectors != 0) {
             vectors--;
         }
         int chunk = vectors * lanes;
-        boolean chunked = chunk < u;
+        boolean chunked = chunk < main;
         String fc = chunked ? "fc + " : "";
         code.line("int xi = i0Off + r * " + kk + ";");
         if (chunked) {
-            code.open("for (int fc = 0; fc < " + u + "; fc += " + chunk + ")");
+            code.open("for (int fc = 0; fc < " + main + "; fc += " + chunk + ")");
         }
         for (int p = 0; p < block; p++) {
             for (int q = 0; q < vectors; q++) {
@@ -590,6 +591,24 @@ final class Kernels {
         }
         if (chunked) {
             code.close();
+        }
+        if (main < u) {
+            // The units past the last whole vector, with plain loops.
+            for (int p = 0; p < block; p++) {
+                code.line(bias ? "System.arraycopy(bias, " + main + ", " + ACC[p] + ", " + main + ", " + (u - main) + ");"
+                        : "java.util.Arrays.fill(" + ACC[p] + ", " + main + ", " + u + ", 0f);");
+            }
+            code.open("for (int ki = 0; ki < " + kk + "; ki++)");
+            code.line("final float[] row = k[ki];");
+            for (int p = 0; p < block; p++) {
+                code.line("float x" + p + " = i0[xi + " + (p == 0 ? "" : (long) p * kk + " + ") + "ki];");
+            }
+            code.open("for (int uo = " + main + "; uo < " + u + "; uo++)");
+            code.line("float wv = row[uo];");
+            for (int p = 0; p < block; p++) {
+                code.line(ACC[p] + "[uo] += x" + p + " * wv;");
+            }
+            code.close().close();
         }
     }
 

@@ -1,0 +1,66 @@
+package cnnc.runtime.train;
+
+import java.util.List;
+
+/**
+ * Stochastic gradient descent, optionally with momentum (Polyak 1964) or Nesterov momentum in the form of Sutskever et
+ * al. 2013, as Keras 2.12's {@code tf.keras.optimizers.SGD} defines it:
+ *
+ * <pre>
+ *   momentum = 0:   w = w - lr * g
+ *   otherwise:      v = momentum * v - lr * g
+ *                   w = w + v                          (nesterov: w = w + momentum * v - lr * g)
+ * </pre>
+ *
+ * Defaults {@code learning_rate=0.01, momentum=0.0, nesterov=false}. The velocity {@code v} is the slot {@code m}
+ * (Keras' name), kept only when momentum is above 0.
+ */
+public final class Sgd extends SlotOptimizer {
+    private final double momentum;
+    private final boolean nesterov;
+
+    /**
+     * @param momentum in [0, 1], as Keras requires
+     * @throws IllegalArgumentException for a momentum outside [0, 1]
+     */
+    public Sgd(LearningRate learningRate, double momentum, boolean nesterov) {
+        super(learningRate, momentum > 0 ? List.of("m") : List.of());
+        if (!(momentum >= 0 && momentum <= 1)) {
+            throw new IllegalArgumentException("sgd: `momentum` must be in [0, 1], not " + PyRepr.number(momentum));
+        }
+        this.momentum = momentum;
+        this.nesterov = nesterov;
+    }
+
+    /** Keras' defaults: {@code SGD(learning_rate=0.01)}. */
+    public Sgd() {
+        this(new ConstantLearningRate(0.01), 0.0, false);
+    }
+
+    @Override
+    void update(float[] w, float[] g, float[][] slots, double lr, long t) {
+        if (momentum == 0) {
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) (w[i] - lr * g[i]);
+            }
+            return;
+        }
+        float[] m = slots[0];
+        for (int i = 0; i < w.length; i++) {
+            double v = momentum * m[i] - lr * g[i];
+            m[i] = (float) v;
+            w[i] = (float) (nesterov ? w[i] + momentum * v - lr * g[i] : w[i] + v);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "sgd";
+    }
+
+    @Override
+    public String describe() {
+        return "sgd(learning_rate=" + schedule().describe() + ", momentum=" + PyRepr.number(momentum)
+                + ", nesterov=" + nesterov + ")";
+    }
+}
