@@ -71,6 +71,29 @@ public final class JavaGenerator {
      */
     public static JavaModel generate(Graph fused, Map<String, Shape> shapes, String packageName, String className,
             int lanes) {
+        return generate(fused, shapes, packageName, className, lanes, 0);
+    }
+
+    /**
+     * The training step: a training graph (from the autodiff pass) rendered with every op its own kernel (pointwise
+     * forward ops as one-member groups) and the whole batch in one pass, as batch statistics and weight gradients
+     * need. Construct it with one thread; its outputs are the graph's (loss, predictions, gradients, moments).
+     */
+    public static JavaModel generateTraining(Graph train, Map<String, Shape> shapes, String packageName,
+            String className, int lanes) {
+        List<Node> nodes = new ArrayList<>();
+        for (Node n : train.nodes()) {
+            cnnc.compiler.ir.FusionKind kind = n.op().fusionKind(n.attrs());
+            boolean forwardPointwise = !n.op().getClass().getPackageName().endsWith(".grad")
+                    && (kind == cnnc.compiler.ir.FusionKind.ELEMWISE || kind == cnnc.compiler.ir.FusionKind.BROADCAST);
+            nodes.add(forwardPointwise ? new Node(n.name(), new FusedOp(null, List.of(n), null, false),
+                    cnnc.compiler.ir.Attrs.empty(), n.inputs(), n.shape(), n.span()) : n);
+        }
+        return generate(train.withNodes(nodes), shapes, packageName, className, lanes, 1 << 30);
+    }
+
+    private static JavaModel generate(Graph fused, Map<String, Shape> shapes, String packageName, String className,
+            int lanes, int microOverride) {
         ClassName self = ClassName.get(packageName, className);
         ClassName workspace = self.nestedClass("Workspace");
         Packing packing = new Packing(shapes);
@@ -120,13 +143,13 @@ public final class JavaGenerator {
         type.addField(constant(TypeName.get(String[].class), "WEIGHT_NAMES", strings(weightNames)));
         type.addField(constant(TypeName.get(int[][].class), "WEIGHT_SHAPES", ints(weightShapes)));
         for (String f : packing.fields()) {
-            type.addField(FieldSpec.builder(float[].class, f, Modifier.PRIVATE, Modifier.FINAL).build());
+            type.addField(FieldSpec.builder(float[].class, f, Modifier.PRIVATE).build());
         }
         for (String f : packing.matrixFields()) {
-            type.addField(FieldSpec.builder(float[][].class, f, Modifier.PRIVATE, Modifier.FINAL).build());
+            type.addField(FieldSpec.builder(float[][].class, f, Modifier.PRIVATE).build());
         }
         long perExample = Math.max(1, plan.peakBytes(1));
-        int micro = (int) Math.max(1, Math.min(64, (256L << 10) / perExample));
+        int micro = microOverride > 0 ? microOverride : (int) Math.max(1, Math.min(64, (256L << 10) / perExample));
         type.addField(FieldSpec.builder(int.class, "MICRO", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("Examples per pass through the groups: activations of a micro-batch fit in 256 KiB.\n")
                 .initializer("$L", micro).build());
@@ -152,8 +175,7 @@ public final class JavaGenerator {
                         + " them (batch norms folded) once, here.\n@param threads worker threads for batches (1: "
                         + "the caller's thread only)\n")
                 .addParameter(float[][].class, "w").addParameter(int.class, "threads")
-                .addCode("checkWeights(w);\n")
-                .addCode(packing.constructorCode())
+                .addCode("checkWeights(w);\npack(w);\n")
                 .addCode("this.threads = Math.max(1, threads);\n")
                 .addCode("this.spaces = new Workspace[this.threads];\n").build());
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
@@ -161,6 +183,13 @@ public final class JavaGenerator {
                 .addParameter(float[][].class, "w")
                 .addCode("this(w, Runtime.getRuntime().availableProcessors());\n").build());
 
+        type.addMethod(MethodSpec.methodBuilder("pack").addModifiers(Modifier.PRIVATE)
+                .addJavadoc("Packs Keras-layout weights into the kernels' fields, reusing their arrays.\n")
+                .addParameter(float[][].class, "w").addCode(packing.constructorCode()).build());
+        type.addMethod(MethodSpec.methodBuilder("setWeights").addModifiers(Modifier.PUBLIC, Modifier.SYNCHRONIZED)
+                .addJavadoc("Replaces the weights (in {@link #WEIGHT_NAMES} order, Keras layouts), e.g. after a"
+                        + " training step; allocates nothing for same-sized kernels.\n")
+                .addParameter(float[][].class, "w").addCode("checkWeights(w);\npack(w);\n").build());
         for (Kernel k : emitted) {
             type.addMethod(k.method());
         }
@@ -185,7 +214,7 @@ public final class JavaGenerator {
             List<Node> layers = n.op() instanceof FusedOp f ? f.members() : List.of(n);
             for (Node l : layers) {
                 for (var w : l.op().weights(l.attrs(), l.inputs().stream().map(shapes::get).toList())) {
-                    out.put(l.name() + "." + w.name(), w.shape().dims());
+                    out.put(l.op().weightLayer(l.attrs(), l.name()) + "." + w.name(), w.shape().dims());
                 }
             }
         }
@@ -303,12 +332,11 @@ public final class JavaGenerator {
     /** "array, offset" of a value for examples starting at b0. */
     private static String location(Graph g, MemoryPlan plan, String value) {
         MemoryPlan.Location l = plan.location(value);
-        long size = g.shapeOf(value) != null ? g.shapeOf(value).size() : 0;
         return switch (l.kind()) {
             case INPUT -> "inputs[" + l.index() + "], b0 * " + g.inputs().get(l.index()).shape().size();
             case OUTPUT -> "outputs[" + l.index() + "], b0 * " + g.shapeOf(g.outputs().get(l.index())).size();
             case SLOT -> "ws.s" + l.index() + ", 0";
-        } + (size < 0 ? "" : "");
+        };
     }
 
     private static TypeSpec workspaceType(MemoryPlan plan, long padded, long acc) {

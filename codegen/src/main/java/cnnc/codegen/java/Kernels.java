@@ -33,6 +33,7 @@ final class Kernels {
     private final Packing packing;
     private final ClassName workspace;
     private final int lanes;
+    private final BackwardKernels backward;
 
     /** {@code lanes}: the Vector API's float lanes to use for contractions, or 0 for scalar loops only. */
     Kernels(Map<String, Shape> shapes, Packing packing, ClassName workspace, int lanes) {
@@ -40,6 +41,7 @@ final class Kernels {
         this.packing = packing;
         this.workspace = workspace;
         this.lanes = lanes;
+        this.backward = new BackwardKernels(shapes, packing);
     }
 
     /** The method for group {@code node} (a fused node or a single op) named {@code name}. */
@@ -58,6 +60,10 @@ final class Kernels {
         m.addParameter(float[].class, "o").addParameter(int.class, "oOff").addParameter(int.class, "n")
                 .addParameter(int.class, "y0").addParameter(int.class, "y1").addParameter(workspace, "ws");
         m.addJavadoc("$L\n", describe(node));
+        String gradient = f == null ? backward.body(node) : null;
+        if (gradient != null) {
+            return new Kernel(m.addCode(gradient).build(), 0, 0, 0);
+        }
         if (anchor == null) {
             Code c = elementwise(node, epilogue, params);
             return new Kernel(m.addCode(c.toString()).build(), 0, 0, 0);

@@ -46,7 +46,12 @@ final class Packing {
 
     /** The constructor expression for a raw Keras weight. */
     String raw(Node layer, String weight) {
-        String key = layer.name() + "." + weight;
+        return raw(layer.op().weightLayer(layer.attrs(), layer.name()), weight);
+    }
+
+    /** The constructor expression for weight {@code weight} of the layer named {@code layer}. */
+    String raw(String layer, String weight) {
+        String key = layer + "." + weight;
         Integer i = weightIndex.get(key);
         if (i == null) {
             i = weightIndex.size();
@@ -63,7 +68,9 @@ final class Packing {
     private String field(String hint, String init) {
         String name = "p" + (counter++) + "_" + hint;
         fields.add(name);
-        constructor.append("this.").append(name).append(" = ").append(init).append(";\n");
+        constructor.append("this.").append(name).append(" = ").append(init.startsWith("copy(")
+                ? "copyInto(this." + name + ", " + init.substring(5) : init.startsWith("new float[")
+                ? "zerosInto(this." + name + ", " + init.substring(10, init.length() - 1) + ")" : init).append(";\n");
         return name;
     }
 
@@ -102,17 +109,25 @@ final class Packing {
         String name = "p" + (counter++) + "_" + hint;
         matrixFields.add(name);
         if (bn == null) {
-            constructor.append("this.").append(name).append(" = rows(").append(source).append(", ").append(rowLength)
-                    .append(");\n");
+            constructor.append("this.").append(name).append(" = rowsInto(this.").append(name).append(", ").append(source)
+                    .append(", ").append(rowLength).append(");\n");
         } else {
             String t = "t" + counter;
             constructor.append("float[] ").append(t).append(" = copy(").append(source).append(");\n");
             constructor.append("scaleLast(").append(t).append(", ").append(bn[0]).append(");\n");
-            constructor.append("this.").append(name).append(" = rows(").append(t).append(", ").append(rowLength)
-                    .append(");\n");
+            constructor.append("this.").append(name).append(" = rowsInto(this.").append(name).append(", ").append(t)
+                    .append(", ").append(rowLength).append(");\n");
         }
         return name;
     }
+
+    /** A weight as a plain copy, one field per weight (backward ops read forward weights in Keras layout). */
+    String plain(String layer, String weight) {
+        return plainFields.computeIfAbsent(layer + "." + weight,
+                k -> field(safe(layer) + "_" + weight, "copy(" + raw(layer, weight) + ")"));
+    }
+
+    private final Map<String, String> plainFields = new LinkedHashMap<>();
 
     /** Per-channel {scale, shift} fields of an inference batch norm: gamma/sqrt(var+eps), beta - mean·scale. */
     String[] batchNorm(Node bn) {

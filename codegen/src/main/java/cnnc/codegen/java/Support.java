@@ -171,12 +171,37 @@ final class Support {
     static void addHelpers(TypeSpec.Builder t) {
         t.addMethod(MethodSpec.methodBuilder("copy").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .returns(float[].class).addParameter(float[].class, "a").addCode("return a.clone();\n").build());
-        t.addMethod(MethodSpec.methodBuilder("rows").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("Splits a row-major kernel into rows of {@code n} (the output channels).\n")
-                .returns(float[][].class).addParameter(float[].class, "a").addParameter(int.class, "n")
-                .addCode("float[][] r = new float[a.length / n][];\n"
-                        + "for (int i = 0; i < r.length; i++) r[i] = java.util.Arrays.copyOfRange(a, i * n, (i + 1) * n);\n"
+        t.addMethod(MethodSpec.methodBuilder("rowsInto").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("Splits a row-major kernel into rows of {@code n} (the output channels), into {@code r}"
+                        + " when it has that shape.\n")
+                .returns(float[][].class).addParameter(float[][].class, "r").addParameter(float[].class, "a")
+                .addParameter(int.class, "n")
+                .addCode("if (r == null || r.length != a.length / n) r = new float[a.length / n][n];\n"
+                        + "for (int i = 0; i < r.length; i++) System.arraycopy(a, i * n, r[i], 0, n);\n"
                         + "return r;\n").build());
+        t.addMethod(MethodSpec.methodBuilder("copyInto").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(float[].class).addParameter(float[].class, "to").addParameter(float[].class, "a")
+                .addCode("if (to == null || to.length != a.length) to = new float[a.length];\n"
+                        + "System.arraycopy(a, 0, to, 0, a.length);\n"
+                        + "return to;\n").build());
+        t.addMethod(MethodSpec.methodBuilder("zerosInto").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(float[].class).addParameter(float[].class, "to").addParameter(int.class, "n")
+                .addCode("if (to == null || to.length != n) return new float[n];\n"
+                        + "java.util.Arrays.fill(to, 0f);\n"
+                        + "return to;\n").build());
+        t.addMethod(MethodSpec.methodBuilder("keep").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(double.class)
+                .addJavadoc("Training dropout's mask: 1/(1-rate) or 0 from a SplitMix64 hash of the layer's seed, the"
+                        + " example's key and the element (the reference definition's formula).\n")
+                .addParameter(long.class, "seed").addParameter(double.class, "key").addParameter(long.class, "index")
+                .addParameter(double.class, "rate")
+                .addCode("long z = seed * 0x9E3779B97F4A7C15L + (long) key * 0xBF58476D1CE4E5B9L + index * "
+                        + "0x94D049BB133111EBL;\n"
+                        + "z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;\n"
+                        + "z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;\n"
+                        + "z ^= z >>> 31;\n"
+                        + "double u = (z >>> 11) * 0x1.0p-53;\n"
+                        + "return u >= rate ? 1 / (1 - rate) : 0;\n").build());
         t.addMethod(MethodSpec.methodBuilder("bnScale").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("gamma / sqrt(variance + epsilon), per channel (gamma null: 1).\n")
                 .returns(float[].class).addParameter(float[].class, "gamma").addParameter(float[].class, "var")

@@ -68,12 +68,30 @@ public final class JavaBackend {
         return compile(shaped, weights, threads, vectorLanes());
     }
 
+    /**
+     * Compiles a training graph (from {@code cnnc.compiler.passes.Grad}) as one generated training step, run on the
+     * caller's thread over a whole batch. Its outputs are the graph's: per-example loss, predictions, weight
+     * gradients and batch moments (the unbatched ones are returned with a leading axis of the batch size; only the
+     * first slice is meaningful).
+     */
+    public static CompiledModel compileTraining(Graph train, Map<String, Tensor> weights, int lanes)
+            throws InMemoryJavac.NoCompilerException {
+        JavaModel model = JavaGenerator.generateTraining(train, shapes(train), "cnnc.generated",
+                JavaGenerator.className(train.name()) + "Training", lanes);
+        return instantiate(model, weights, 1);
+    }
+
     /** As {@link #compile(Graph, Map, int)} with an explicit Vector API width (0: plain loops). */
     public static CompiledModel compile(Graph shaped, Map<String, Tensor> weights, int threads, int lanes)
             throws InMemoryJavac.NoCompilerException {
         Graph fused = new Fuse().run(shaped, new Diagnostics());
         JavaModel model = JavaGenerator.generate(fused, shapes(shaped), "cnnc.generated",
                 JavaGenerator.className(shaped.name()), lanes);
+        return instantiate(model, weights, threads);
+    }
+
+    private static CompiledModel instantiate(JavaModel model, Map<String, Tensor> weights, int threads)
+            throws InMemoryJavac.NoCompilerException {
         Class<?> cls = InMemoryJavac.load(InMemoryJavac.compile(model.qualifiedName(), model.source()),
                 model.qualifiedName());
         float[][] w = new float[model.weightNames().size()][];

@@ -1,0 +1,539 @@
+package cnnc.codegen.java;
+
+import cnnc.compiler.ir.Attrs;
+import cnnc.compiler.ir.IntPair;
+import cnnc.compiler.ir.Node;
+import cnnc.compiler.ir.Padding;
+import cnnc.compiler.ir.Shape;
+import cnnc.compiler.ir.ShapeException;
+import cnnc.compiler.ops.Activation;
+import cnnc.compiler.ops.Windows;
+import com.squareup.javapoet.MethodSpec;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Java kernels for the ops the autodiff pass emits (backward ops, training-mode Dropout and BatchNormalization,
+ * losses), each a plain-loop transcription of the op's reference definition in {@code cnnc.compiler.ops.grad}.
+ * Ops whose output has no batch axis (weight gradients, batch moments) sum over the whole batch: the training step
+ * runs a batch in one chunk. Kernel parameters follow {@link Kernels}: (array, offset) per input, the output, the
+ * example count {@code n}, a row range and the workspace.
+ */
+final class BackwardKernels {
+    private final Map<String, Shape> shapes;
+    private final Packing packing;
+
+    BackwardKernels(Map<String, Shape> shapes, Packing packing) {
+        this.shapes = shapes;
+        this.packing = packing;
+    }
+
+    /** The kernel body for backward or training op {@code n}, or null when {@code n} is not one. */
+    String body(Node n) {
+        return switch (n.op().name()) {
+            case "Conv2DBackpropInput", "DepthwiseConv2DBackpropInput" -> convInput(n);
+            case "Conv2DBackpropFilter", "DepthwiseConv2DBackpropFilter" -> convFilter(n);
+            case "BiasAddGrad" -> biasGrad(n);
+            case "DenseBackpropInput" -> denseInput(n);
+            case "DenseBackpropKernel" -> denseKernel(n);
+            case "Pooling2DGrad" -> poolingGrad(n);
+            case "PointwiseGrad" -> pointwiseGrad(n);
+            case "SoftmaxGrad" -> softmaxGrad(n);
+            case "Crop2D" -> crop(n);
+            case "Slice" -> slice(n);
+            case "DropoutTrain", "DropoutGrad" -> dropout(n);
+            case "BatchMoments" -> moments(n);
+            case "BatchNormalizationTrain", "BatchNormalizationBackprop" -> batchNorm(n);
+            case "BatchNormalizationParamGrad" -> batchNormParam(n);
+            case "BatchNormalizationInferenceGrad" -> batchNormInference(n);
+            case "SoftmaxCrossEntropy", "SoftmaxCrossEntropyGrad" -> softmaxCrossEntropy(n);
+            case "Loss", "LossGrad" -> loss(n);
+            default -> null;
+        };
+    }
+
+    private long size(Node n, int input) {
+        return shapes.get(n.inputs().get(input)).size();
+    }
+
+    private Shape in(Node n, int input) {
+        return shapes.get(n.inputs().get(input));
+    }
+
+    private static Windows.Axis axis(long size, int k, int s, int d, Padding p, boolean h) {
+        try {
+            return Windows.axis(size, k, s, d, p, h, "kernel", null);
+        } catch (ShapeException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Geometry of the forward window op whose gradient {@code n} computes, as literals. */
+    private record Win(int h, int w, int c, int oh, int ow, int kh, int kw, int sh, int sw, int dh, int dw, int top,
+            int left) {
+        String iy(String oy, String i) {
+            return Expr.plus(Expr.lin(oy, sh, -top), Expr.lin(i, dh, 0));
+        }
+
+        String ix(String ox, String j) {
+            return Expr.plus(Expr.lin(ox, sw, -left), Expr.lin(j, dw, 0));
+        }
+    }
+
+    private static Win window(Shape x, IntPair k, IntPair s, IntPair d, Padding p) {
+        Windows.Axis ay = axis(x.dim(0), k.h(), s.h(), d.h(), p, true);
+        Windows.Axis ax = axis(x.dim(1), k.w(), s.w(), d.w(), p, false);
+        return new Win((int) x.dim(0), (int) x.dim(1), (int) x.dim(2), (int) ay.out(), (int) ax.out(), k.h(), k.w(),
+                s.h(), s.w(), d.h(), d.w(), (int) ay.before(), (int) ax.before());
+    }
+
+    /** Opens the loops over examples, output pixels and in-range taps of a window; the caller closes 5. */
+    private static void taps(Code c, Win g, String xB, String dyB) {
+        c.open("for (int b = 0; b < n; b++)");
+        c.line("int xB = " + xB + ";");
+        c.line("int dyB = " + dyB + ";");
+        c.open("for (int oy = 0; oy < " + g.oh() + "; oy++)");
+        c.open("for (int ox = 0; ox < " + g.ow() + "; ox++)");
+        c.open("for (int i = 0; i < " + g.kh() + "; i++)");
+        c.line("int y = " + g.iy("oy", "i") + ";");
+        c.open("if (y < 0 || y >= " + g.h() + ")").line("continue;").close();
+        c.open("for (int j = 0; j < " + g.kw() + "; j++)");
+        c.line("int x = " + g.ix("ox", "j") + ";");
+        c.open("if (x < 0 || x >= " + g.w() + ")").line("continue;").close();
+    }
+
+    private static Shape shape(Attrs a, String key) {
+        @SuppressWarnings("unchecked")
+        List<Long> dims = (List<Long>) a.get(key);
+        return Shape.of(dims.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    private String kernelName(Node n) {
+        if (n.attrs().has("kernel_name")) {
+            return n.attrs().getString("kernel_name");
+        }
+        return n.op().name().startsWith("Depthwise") ? "depthwise_kernel" : "kernel";
+    }
+
+    /** dx[iy, ix, c] += Σ dy[oy, ox, f]·k[i, j, c, f] (depthwise: channel c·m + mo reads c). */
+    private String convInput(Node n) {
+        Attrs a = n.attrs();
+        Shape x = shape(a, "shape");
+        Shape k = shape(a, "kernel_shape");
+        boolean depthwise = n.op().name().startsWith("Depthwise");
+        Win g = window(x, a.getPair("kernel_size"), a.getPair("strides"), a.getPair("dilation_rate"),
+                a.get("padding", Padding.class));
+        int last = (int) k.dim(3);
+        int outC = depthwise ? g.c() * last : last;
+        String kf = packing.plain(a.getString("layer"), kernelName(n));
+        Code c = new Code();
+        c.line("final float[] k = this." + kf + ";");
+        c.line("java.util.Arrays.fill(o, oOff, oOff + n * " + x.size() + ", 0f);");
+        taps(c, g, "oOff + b * " + x.size(), "i0Off + b * " + (long) g.oh() * g.ow() * outC);
+        c.line("int xi = xB + (y * " + g.w() + " + x) * " + g.c() + ";");
+        c.line("int d = dyB + (oy * " + g.ow() + " + ox) * " + outC + ";");
+        c.line("int kr = (i * " + g.kw() + " + j) * " + (long) g.c() * last + ";");
+        c.open("for (int ci = 0; ci < " + g.c() + "; ci++)");
+        c.line("float acc = 0f;");
+        if (depthwise) {
+            c.open("for (int m = 0; m < " + last + "; m++)")
+                    .line("acc += i0[d + ci * " + last + " + m] * k[kr + ci * " + last + " + m];").close();
+        } else {
+            c.open("for (int f = 0; f < " + last + "; f++)")
+                    .line("acc += i0[d + f] * k[kr + ci * " + last + " + f];").close();
+        }
+        c.line("o[xi + ci] += acc;");
+        c.close().close().close().close().close().close();
+        return c.toString();
+    }
+
+    /** dk[i, j, c, f] = Σ over batch and pixels of x[iy, ix, c]·dy[oy, ox, f]. */
+    private String convFilter(Node n) {
+        Attrs a = n.attrs();
+        Shape x = in(n, 0);
+        Shape k = shape(a, "kernel_shape");
+        boolean depthwise = n.op().name().startsWith("Depthwise");
+        Win g = window(x, a.getPair("kernel_size"), a.getPair("strides"), a.getPair("dilation_rate"),
+                a.get("padding", Padding.class));
+        int last = (int) k.dim(3);
+        int outC = depthwise ? g.c() * last : last;
+        Code c = new Code();
+        c.line("java.util.Arrays.fill(o, oOff, oOff + " + k.size() + ", 0f);");
+        taps(c, g, "i0Off + b * " + x.size(), "i1Off + b * " + (long) g.oh() * g.ow() * outC);
+        c.line("int xi = xB + (y * " + g.w() + " + x) * " + g.c() + ";");
+        c.line("int d = dyB + (oy * " + g.ow() + " + ox) * " + outC + ";");
+        c.line("int kr = oOff + (i * " + g.kw() + " + j) * " + (long) g.c() * last + ";");
+        c.open("for (int ci = 0; ci < " + g.c() + "; ci++)");
+        c.line("float xv = i0[xi + ci];");
+        if (depthwise) {
+            c.open("for (int m = 0; m < " + last + "; m++)")
+                    .line("o[kr + ci * " + last + " + m] += xv * i1[d + ci * " + last + " + m];").close();
+        } else {
+            c.open("for (int f = 0; f < " + last + "; f++)").line("o[kr + ci * " + last + " + f] += xv * i1[d + f];")
+                    .close();
+        }
+        c.close().close().close().close().close().close();
+        return c.toString();
+    }
+
+    private String biasGrad(Node n) {
+        long ch = n.shape().dim(0);
+        long rows = size(n, 0) / ch;
+        Code c = new Code();
+        c.line("java.util.Arrays.fill(o, oOff, oOff + " + ch + ", 0f);");
+        c.open("for (int r = 0; r < n * " + rows + "; r++)");
+        c.line("int d = i0Off + r * " + ch + ";");
+        c.open("for (int f = 0; f < " + ch + "; f++)").line("o[oOff + f] += i0[d + f];").close();
+        c.close();
+        return c.toString();
+    }
+
+    /** dx[r, i] = Σ_u dy[r, u]·K[i, u]. */
+    private String denseInput(Node n) {
+        Shape k = shape(n.attrs(), "kernel_shape");
+        long inner = k.dim(0);
+        long units = k.dim(1);
+        long rows = size(n, 0) / units;
+        String kf = packing.plain(n.attrs().getString("layer"), "kernel");
+        Code c = new Code();
+        c.line("final float[] k = this." + kf + ";");
+        c.open("for (int r = 0; r < n * " + rows + "; r++)");
+        c.line("int d = i0Off + r * " + units + ";");
+        c.open("for (int i = 0; i < " + inner + "; i++)");
+        c.line("float acc = 0f;");
+        c.line("int kr = i * " + units + ";");
+        c.open("for (int u = 0; u < " + units + "; u++)").line("acc += i0[d + u] * k[kr + u];").close();
+        c.line("o[oOff + r * " + inner + " + i] = acc;");
+        c.close().close();
+        return c.toString();
+    }
+
+    /** dK[i, u] = Σ_r x[r, i]·dy[r, u]. */
+    private String denseKernel(Node n) {
+        Shape k = shape(n.attrs(), "kernel_shape");
+        long inner = k.dim(0);
+        long units = k.dim(1);
+        long rows = size(n, 0) / inner;
+        Code c = new Code();
+        c.line("java.util.Arrays.fill(o, oOff, oOff + " + k.size() + ", 0f);");
+        c.open("for (int r = 0; r < n * " + rows + "; r++)");
+        c.line("int xi = i0Off + r * " + inner + ";");
+        c.line("int d = i1Off + r * " + units + ";");
+        c.open("for (int i = 0; i < " + inner + "; i++)");
+        c.line("float xv = i0[xi + i];");
+        c.line("int kr = oOff + i * " + units + ";");
+        c.open("for (int u = 0; u < " + units + "; u++)").line("o[kr + u] += xv * i1[d + u];").close();
+        c.close().close();
+        return c.toString();
+    }
+
+    /** Max routes dy to the window's first arg-max; average spreads dy/count; L2 gives dy·x/‖x‖. */
+    private String poolingGrad(Node n) {
+        Attrs a = n.attrs();
+        Shape x = in(n, 0);
+        boolean global = a.getBool("global");
+        IntPair k = global ? new IntPair((int) x.dim(0), (int) x.dim(1)) : a.getPair("pool_size");
+        IntPair s = global ? k : a.getPair("strides");
+        Padding p = global ? Padding.VALID : a.get("padding", Padding.class);
+        Win g = window(x, k, s, IntPair.square(1), p);
+        String kind = a.getString("kind");
+        Code c = new Code();
+        c.line("java.util.Arrays.fill(o, oOff, oOff + n * " + x.size() + ", 0f);");
+        c.open("for (int b = 0; b < n; b++)");
+        c.line("int xB = i0Off + b * " + x.size() + ";");
+        c.line("int dyB = i1Off + b * " + (long) g.oh() * g.ow() * g.c() + ";");
+        c.line("int oB = oOff + b * " + x.size() + ";");
+        c.open("for (int oy = 0; oy < " + g.oh() + "; oy++)");
+        c.open("for (int ox = 0; ox < " + g.ow() + "; ox++)");
+        c.open("for (int ch = 0; ch < " + g.c() + "; ch++)");
+        c.line("float grad = i1[dyB + (oy * " + g.ow() + " + ox) * " + g.c() + " + ch];");
+        c.line("int count = 0;");
+        c.line("int best = -1;");
+        c.line("double sumsq = 0;");
+        String loop = "for (int i = 0; i < " + g.kh() + "; i++) for (int j = 0; j < " + g.kw() + "; j++)";
+        String cell = "int y = " + g.iy("oy", "i") + ";\nint x = " + g.ix("ox", "j") + ";\n"
+                + "if (y < 0 || y >= " + g.h() + " || x < 0 || x >= " + g.w() + ") continue;\n"
+                + "int at = (y * " + g.w() + " + x) * " + g.c() + " + ch;";
+        c.open(loop).line(cell).line("count++;").line("sumsq += (double) i0[xB + at] * i0[xB + at];")
+                .line("if (best < 0 || i0[xB + at] > i0[xB + best]) best = at;").close();
+        c.line("double norm = Math.sqrt(sumsq);");
+        switch (kind) {
+            case "MAX" -> c.line("o[oB + best] += grad;");
+            case "AVERAGE" -> c.open(loop).line(cell).line("o[oB + at] += grad / count;").close();
+            default -> c.open(loop).line(cell).line("if (norm != 0) o[oB + at] += (float) (grad * i0[xB + at] / norm);")
+                    .close();
+        }
+        c.close().close().close().close();
+        return c.toString();
+    }
+
+    private String pointwiseGrad(Node n) {
+        Attrs a = n.attrs();
+        String d = switch (a.getString("fn")) {
+            case "relu_layer" -> {
+                Double max = (Double) a.get("max_value");
+                String pos = max == null ? "1f" : "(v > 0f && v < " + Expr.f(max) + " ? 1f : 0f)";
+                yield "v > " + Expr.f(a.getDouble("threshold")) + " ? " + pos + " : "
+                        + Expr.f(a.getDouble("negative_slope"));
+            }
+            case "leaky" -> "v >= 0f ? 1f : " + Expr.f(a.getDouble("negative_slope"));
+            case "scale" -> Expr.f(a.getDouble("scale"));
+            default -> switch (Activation.byName(a.getString("fn"))) {
+                case LINEAR -> "1f";
+                case RELU -> "v > 0f ? 1f : 0f";
+                case RELU6 -> "v > 0f && v < 6f ? 1f : 0f";
+                case LEAKY_RELU -> "v >= 0f ? 1f : 0.2f";
+                case ELU -> "v > 0f ? 1f : (float) Math.exp(v)";
+                case TANH -> "(float) (1.0 - Math.pow(1.0 - 2.0 / (Math.exp(2.0 * v) + 1.0), 2))";
+                case SIGMOID -> "(float) (1.0 / (1.0 + Math.exp(-v)) * (1.0 - 1.0 / (1.0 + Math.exp(-v))))";
+                case HARD_SIGMOID -> "v > -2.5f && v < 2.5f ? 0.2f : 0f";
+                case SWISH -> "(float) (1.0 / (1.0 + Math.exp(-v)) * (1.0 + v * (1.0 - 1.0 / (1.0 + Math.exp(-v)))))";
+                case SOFTMAX -> throw new IllegalArgumentException("softmax has SoftmaxGrad");
+            };
+        };
+        Code c = new Code();
+        c.open("for (int e = 0; e < n * " + n.shape().size() + "; e++)");
+        c.line("float v = i0[i0Off + e];");
+        c.line("o[oOff + e] = i1[i1Off + e] * (" + d + ");");
+        c.close();
+        return c.toString();
+    }
+
+    private String softmaxGrad(Node n) {
+        Shape y = n.shape();
+        int axis = n.attrs().getInt("axis");
+        int index = axis < 0 ? y.rank() + axis : axis - 1;
+        long len = y.dim(index);
+        long inner = 1;
+        for (int i = index + 1; i < y.rank(); i++) {
+            inner *= y.dim(i);
+        }
+        long outer = y.size() / len / inner;
+        Code c = new Code();
+        c.open("for (int a = 0; a < n * " + outer + "; a++)");
+        c.open("for (int z = 0; z < " + inner + "; z++)");
+        c.line("int base = a * " + len * inner + " + z;");
+        c.line("float dot = 0f;");
+        c.open("for (int t = 0; t < " + len + "; t++)")
+                .line("dot += i0[i0Off + base + t * " + inner + "] * i1[i1Off + base + t * " + inner + "];").close();
+        c.open("for (int t = 0; t < " + len + "; t++)")
+                .line("int at = base + t * " + inner + ";")
+                .line("o[oOff + at] = i0[i0Off + at] * (i1[i1Off + at] - dot);").close();
+        c.close().close();
+        return c.toString();
+    }
+
+    private String crop(Node n) {
+        Padding p = n.attrs().get("padding", Padding.class);
+        Shape dy = in(n, 0);
+        Shape x = n.shape();
+        Code c = new Code();
+        c.open("for (int b = 0; b < n; b++)");
+        c.open("for (int y = 0; y < " + x.dim(0) + "; y++)");
+        c.line("System.arraycopy(i0, i0Off + b * " + dy.size() + " + ((y + " + p.top() + ") * " + dy.dim(1) + " + "
+                + p.left() + ") * " + dy.dim(2) + ", o, oOff + b * " + x.size() + " + y * " + x.dim(1) * x.dim(2) + ", "
+                + x.dim(1) * x.dim(2) + ");");
+        c.close().close();
+        return c.toString();
+    }
+
+    private String slice(Node n) {
+        Shape dy = in(n, 0);
+        int index = n.attrs().getInt("axis") - 1;
+        int begin = n.attrs().getInt("begin");
+        int size = n.attrs().getInt("size");
+        long outer = 1;
+        for (int i = 0; i < index; i++) {
+            outer *= dy.dim(i);
+        }
+        long inner = dy.size() / outer / dy.dim(index);
+        Code c = new Code();
+        c.open("for (int o2 = 0; o2 < n * " + outer + "; o2++)");
+        c.line("System.arraycopy(i0, i0Off + (o2 * " + dy.dim(index) + " + " + begin + ") * " + inner + ", o, oOff + o2 * "
+                + size * inner + ", " + size * inner + ");");
+        c.close();
+        return c.toString();
+    }
+
+    /** Inverted dropout with the mask of {@code keep}: the same hash as the reference definition. */
+    private String dropout(Node n) {
+        double rate = n.attrs().getDouble("rate");
+        long seed = ((Number) n.attrs().get("seed")).longValue();
+        long per = n.shape().size();
+        Code c = new Code();
+        c.open("for (int b = 0; b < n; b++)");
+        c.line("double key = i1[i1Off + b];");
+        c.open("for (int e = 0; e < " + per + "; e++)");
+        c.line("o[oOff + b * " + per + " + e] = (float) (i0[i0Off + b * " + per + " + e] * keep(" + seed + "L, key, e, "
+                + rate + "));");
+        c.close().close();
+        return c.toString();
+    }
+
+    private String moments(Node n) {
+        long ch = n.shape().dim(1);
+        long rows = size(n, 0) / ch;
+        Code c = new Code();
+        c.line("java.util.Arrays.fill(o, oOff, oOff + " + 2 * ch + ", 0f);");
+        c.line("double[] mean = new double[" + ch + "];");
+        c.line("double[] var = new double[" + ch + "];");
+        c.line("long count = (long) n * " + rows + ";");
+        c.open("for (int r = 0; r < count; r++)").open("for (int f = 0; f < " + ch + "; f++)")
+                .line("mean[f] += i0[i0Off + r * " + ch + " + f];").close().close();
+        c.open("for (int f = 0; f < " + ch + "; f++)").line("mean[f] /= count;").close();
+        c.open("for (int r = 0; r < count; r++)").open("for (int f = 0; f < " + ch + "; f++)")
+                .line("double d = i0[i0Off + r * " + ch + " + f] - mean[f];").line("var[f] += d * d;").close().close();
+        c.open("for (int f = 0; f < " + ch + "; f++)")
+                .line("o[oOff + f] = (float) mean[f];").line("o[oOff + " + ch + " + f] = (float) (var[f] / count);")
+                .close();
+        return c.toString();
+    }
+
+    private String affine(Node n, Code c) {
+        Attrs a = n.attrs();
+        String layer = a.getString("layer");
+        c.line("final float[] gamma = " + (a.getBool("scale") ? "this." + packing.plain(layer, "gamma") : "null") + ";");
+        return layer;
+    }
+
+    /** Training normalisation (batch statistics) and its input gradient. */
+    private String batchNorm(Node n) {
+        Attrs a = n.attrs();
+        boolean backprop = n.op().name().endsWith("Backprop");
+        long ch = n.shape().dim(-1);
+        long rows = n.shape().size() / ch;
+        double eps = a.getDouble("epsilon");
+        Code c = new Code();
+        String layer = affine(n, c);
+        c.line("final float[] beta = " + (a.getBool("center") && !backprop ? "this." + packing.plain(layer, "beta")
+                : "null") + ";");
+        c.line("long count = (long) n * " + rows + ";");
+        if (backprop) {
+            c.line("double[] meanDy = new double[" + ch + "];");
+            c.line("double[] meanDyXhat = new double[" + ch + "];");
+            c.open("for (int r = 0; r < count; r++)").open("for (int f = 0; f < " + ch + "; f++)")
+                    .line("int at = r * " + ch + " + f;")
+                    .line("double xhat = (i0[i0Off + at] - i1[i1Off + f]) / Math.sqrt(i1[i1Off + " + ch + " + f] + "
+                            + eps + ");")
+                    .line("meanDy[f] += i2[i2Off + at] / (double) count;")
+                    .line("meanDyXhat[f] += i2[i2Off + at] * xhat / count;").close().close();
+        }
+        c.open("for (int r = 0; r < count; r++)").open("for (int f = 0; f < " + ch + "; f++)");
+        c.line("int at = r * " + ch + " + f;");
+        c.line("double inv = 1 / Math.sqrt(i1[i1Off + " + ch + " + f] + " + eps + ");");
+        c.line("double xhat = (i0[i0Off + at] - i1[i1Off + f]) * inv;");
+        c.line("double g = gamma == null ? 1 : gamma[f];");
+        c.line(backprop ? "o[oOff + at] = (float) (g * inv * (i2[i2Off + at] - meanDy[f] - xhat * meanDyXhat[f]));"
+                : "o[oOff + at] = (float) (g * xhat + (beta == null ? 0 : beta[f]));");
+        c.close().close();
+        return c.toString();
+    }
+
+    private String batchNormParam(Node n) {
+        long ch = n.shape().dim(0);
+        long rows = size(n, 0) / ch;
+        boolean gamma = n.attrs().getString("which").equals("gamma");
+        double eps = n.attrs().getDouble("epsilon");
+        Code c = new Code();
+        c.line("java.util.Arrays.fill(o, oOff, oOff + " + ch + ", 0f);");
+        c.open("for (int r = 0; r < n * " + rows + "; r++)").open("for (int f = 0; f < " + ch + "; f++)");
+        c.line("int at = r * " + ch + " + f;");
+        c.line(gamma ? "o[oOff + f] += (float) (i2[i2Off + at] * (i0[i0Off + at] - i1[i1Off + f]) / Math.sqrt(i1[i1Off + "
+                + ch + " + f] + " + eps + "));" : "o[oOff + f] += i2[i2Off + at];");
+        c.close().close();
+        return c.toString();
+    }
+
+    private String batchNormInference(Node n) {
+        long ch = n.shape().dim(-1);
+        Code c = new Code();
+        String layer = affine(n, c);
+        c.line("final float[] var = this." + packing.plain(layer, "moving_variance") + ";");
+        c.open("for (int e = 0; e < n * " + n.shape().size() + "; e++)");
+        c.line("int f = e % " + ch + ";");
+        c.line("o[oOff + e] = (float) (i0[i0Off + e] * (gamma == null ? 1 : gamma[f]) / Math.sqrt(var[f] + "
+                + n.attrs().getDouble("epsilon") + "));");
+        c.close();
+        return c.toString();
+    }
+
+    /** Per-example loss logsumexp(z) - Σ t·z, or its gradient (softmax(z)·Σt - t)/N. */
+    private String softmaxCrossEntropy(Node n) {
+        boolean grad = n.op().name().endsWith("Grad");
+        boolean sparse = n.attrs().getBool("sparse");
+        long k = in(n, 0).size();
+        Code c = new Code();
+        c.open("for (int r = 0; r < n; r++)");
+        c.line("int z = i0Off + r * " + k + ";");
+        c.line("double max = Double.NEGATIVE_INFINITY;");
+        c.open("for (int q = 0; q < " + k + "; q++)").line("max = Math.max(max, i0[z + q]);").close();
+        c.line("double sum = 0;");
+        c.open("for (int q = 0; q < " + k + "; q++)").line("sum += Math.exp(i0[z + q] - max);").close();
+        c.line("double lse = max + Math.log(sum);");
+        c.line("double tsum = 0;");
+        c.line("double loss = 0;");
+        String t = sparse ? "((int) i1[i1Off + r] == q ? 1.0 : 0.0)" : "i1[i1Off + r * " + k + " + q]";
+        c.open("for (int q = 0; q < " + k + "; q++)").line("double tq = " + t + ";").line("tsum += tq;")
+                .line("loss += tq * (lse - i0[z + q]);").close();
+        if (grad) {
+            c.open("for (int q = 0; q < " + k + "; q++)")
+                    .line("o[oOff + r * " + k + " + q] = (float) ((Math.exp(i0[z + q] - lse) * tsum - " + t + ") / n);")
+                    .close();
+        } else {
+            c.line("o[oOff + r] = (float) loss;");
+        }
+        c.close();
+        return c.toString();
+    }
+
+    /** Losses on probabilities with Keras 2's clipping (see {@code cnnc.compiler.ops.grad.Losses}). */
+    private String loss(Node n) {
+        boolean grad = n.op().name().endsWith("Grad");
+        String kind = n.attrs().getString("kind");
+        boolean sparse = kind.equals("sparse_categorical_crossentropy");
+        long k = in(n, 0).size();
+        String eps = "1e-7";
+        Code c = new Code();
+        c.open("for (int r = 0; r < n; r++)");
+        c.line("int p = i0Off + r * " + k + ";");
+        c.line("double psum = 0;");
+        c.line("double tsum = 0;");
+        String t = sparse ? "((int) i1[i1Off + r] == q ? 1.0 : 0.0)" : "i1[i1Off + r * " + k + " + q]";
+        c.open("for (int q = 0; q < " + k + "; q++)")
+                .line("psum += Math.min(Math.max(i0[p + q], " + eps + "), 1 - " + eps + ");")
+                .line("tsum += " + t + ";").close();
+        c.line("double loss = 0;");
+        c.open("for (int q = 0; q < " + k + "; q++)");
+        c.line("double pv = i0[p + q];");
+        c.line("double cp = Math.min(Math.max(pv, " + eps + "), 1 - " + eps + ");");
+        c.line("double tv = " + t + ";");
+        c.line("boolean inside = pv > " + eps + " && pv < 1 - " + eps + ";");
+        switch (kind) {
+            case "mean_squared_error" -> {
+                c.line("loss += (pv - tv) * (pv - tv) / " + k + ";");
+                c.line(grad ? "o[oOff + r * " + k + " + q] = (float) (2 * (pv - tv) / " + k + " / n);" : "");
+            }
+            case "binary_crossentropy" -> {
+                c.line("loss -= (tv * Math.log(cp) + (1 - tv) * Math.log(1 - cp)) / " + k + ";");
+                c.line(grad ? "o[oOff + r * " + k + " + q] = (float) (inside ? (cp - tv) / (cp * (1 - cp)) / " + k
+                        + " / n : 0);" : "");
+            }
+            default -> {
+                c.line("loss -= tv * Math.log(cp / psum);");
+                c.line(grad ? "o[oOff + r * " + k + " + q] = (float) (inside ? (tsum / psum - tv / cp) / n : tsum / psum"
+                        + " / n);" : "");
+            }
+        }
+        c.close();
+        if (!grad) {
+            c.line("o[oOff + r] = (float) loss;");
+        }
+        c.close();
+        return c.toString();
+    }
+
+    /** The method for a backward node (parameters as {@link Kernels}). */
+    static MethodSpec.Builder withBody(MethodSpec.Builder m, String body) {
+        return m.addCode(body);
+    }
+}
