@@ -37,21 +37,21 @@ public final class GoldenNet {
      */
     private static final int MICRO = 64;
 
-    private final float[] p0_conv_bias;
+    private float[] p0_conv_bias;
 
-    private final float[] p2_norm_scale;
+    private float[] p2_norm_scale;
 
-    private final float[] p3_norm_shift;
+    private float[] p3_norm_shift;
 
-    private final float[] p4_proj_bias;
+    private float[] p4_proj_bias;
 
-    private final float[] p6_probs_bias;
+    private float[] p6_probs_bias;
 
-    private final float[][] p1_conv_kernel;
+    private float[][] p1_conv_kernel;
 
-    private final float[][] p5_proj_kernel;
+    private float[][] p5_proj_kernel;
 
-    private final float[][] p7_probs_kernel;
+    private float[][] p7_probs_kernel;
 
     private final int threads;
 
@@ -87,17 +87,7 @@ public final class GoldenNet {
      */
     public GoldenNet(float[][] w, int threads) {
         checkWeights(w);
-        this.p0_conv_bias = copy(w[1]);
-        this.p1_conv_kernel = rows(w[0], 4);
-        this.p2_norm_scale = bnScale(w[3], w[6], 0.001f);
-        this.p3_norm_shift = bnShift(w[4], w[5], p2_norm_scale);
-        this.p4_proj_bias = new float[4];
-        float[] t6 = copy(w[2]);
-        scaleLast(t6, p2_norm_scale);
-        this.p5_proj_kernel = rows(t6, 4);
-        foldBias(p4_proj_bias, p2_norm_scale, p3_norm_shift);
-        this.p6_probs_bias = copy(w[8]);
-        this.p7_probs_kernel = rows(w[7], 3);
+        pack(w);
         this.threads = Math.max(1, threads);
         this.spaces = new Workspace[this.threads];
     }
@@ -107,6 +97,31 @@ public final class GoldenNet {
      */
     public GoldenNet(float[][] w) {
         this(w, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Packs Keras-layout weights into the kernels' fields, reusing their arrays.
+     */
+    private void pack(float[][] w) {
+        this.p0_conv_bias = copyInto(this.p0_conv_bias, w[1]);
+        this.p1_conv_kernel = rowsInto(this.p1_conv_kernel, w[0], 4);
+        this.p2_norm_scale = bnScale(w[3], w[6], 0.001f);
+        this.p3_norm_shift = bnShift(w[4], w[5], p2_norm_scale);
+        this.p4_proj_bias = zerosInto(this.p4_proj_bias, 4);
+        float[] t6 = copy(w[2]);
+        scaleLast(t6, p2_norm_scale);
+        this.p5_proj_kernel = rowsInto(this.p5_proj_kernel, t6, 4);
+        foldBias(p4_proj_bias, p2_norm_scale, p3_norm_shift);
+        this.p6_probs_bias = copyInto(this.p6_probs_bias, w[8]);
+        this.p7_probs_kernel = rowsInto(this.p7_probs_kernel, w[7], 3);
+    }
+
+    /**
+     * Replaces the weights (in {@link #WEIGHT_NAMES} order, Keras layouts), e.g. after a training step; allocates nothing for same-sized kernels.
+     */
+    public synchronized void setWeights(float[][] w) {
+        checkWeights(w);
+        pack(w);
     }
 
     /**
@@ -823,12 +838,36 @@ public final class GoldenNet {
     }
 
     /**
-     * Splits a row-major kernel into rows of {@code n} (the output channels).
+     * Splits a row-major kernel into rows of {@code n} (the output channels), into {@code r} when it has that shape.
      */
-    private static float[][] rows(float[] a, int n) {
-        float[][] r = new float[a.length / n][];
-        for (int i = 0; i < r.length; i++) r[i] = java.util.Arrays.copyOfRange(a, i * n, (i + 1) * n);
+    private static float[][] rowsInto(float[][] r, float[] a, int n) {
+        if (r == null || r.length != a.length / n) r = new float[a.length / n][n];
+        for (int i = 0; i < r.length; i++) System.arraycopy(a, i * n, r[i], 0, n);
         return r;
+    }
+
+    private static float[] copyInto(float[] to, float[] a) {
+        if (to == null || to.length != a.length) to = new float[a.length];
+        System.arraycopy(a, 0, to, 0, a.length);
+        return to;
+    }
+
+    private static float[] zerosInto(float[] to, int n) {
+        if (to == null || to.length != n) return new float[n];
+        java.util.Arrays.fill(to, 0f);
+        return to;
+    }
+
+    /**
+     * Training dropout's mask: 1/(1-rate) or 0 from a SplitMix64 hash of the layer's seed, the example's key and the element (the reference definition's formula).
+     */
+    private static double keep(long seed, double key, long index, double rate) {
+        long z = seed * 0x9E3779B97F4A7C15L + (long) key * 0xBF58476D1CE4E5B9L + index * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z ^= z >>> 31;
+        double u = (z >>> 11) * 0x1.0p-53;
+        return u >= rate ? 1 / (1 - rate) : 0;
     }
 
     /**
