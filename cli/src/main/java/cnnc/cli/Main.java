@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "cnnc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A compiler for convolutional neural networks.",
         subcommands = {SummaryCommand.class, IrCommand.class, InitCommand.class, RunCommand.class,
-                CompileCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                CompileCommand.class, BenchCommand.class, TrainCommand.class, EvaluateCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_INVALID = 1;
     public static final int EXIT_USAGE = 2;

@@ -8,7 +8,7 @@ import java.util.List;
  */
 public record JavaModel(String packageName, String className, String source, List<String> weightNames,
         List<long[]> weightShapes, List<String> inputNames, List<long[]> inputShapes, List<String> outputNames,
-        List<long[]> outputShapes, long peakActivationBytesPerExample) {
+        List<long[]> outputShapes, List<Boolean> outputBatched, long peakActivationBytesPerExample) {
 
     public String qualifiedName() {
         return packageName.isEmpty() ? className : packageName + "." + className;

@@ -82,7 +82,7 @@ final class Support {
                         + "\"input \" + INPUT_NAMES[i] + \" needs \" + need + \" floats for a batch of \" + batch);\n"
                         + "}\n"
                         + "for (int i = 0; i < outputs.length; i++) {\n"
-                        + "  long need = (long) batch * size(OUTPUT_SHAPES[i]);\n"
+                        + "  long need = (OUTPUT_BATCHED[i] ? batch : 1) * size(OUTPUT_SHAPES[i]);\n"
                         + "  if (outputs[i] == null || outputs[i].length < need) throw new IllegalArgumentException("
                         + "\"output \" + OUTPUT_NAMES[i] + \" needs \" + need + \" floats for a batch of \" + batch);\n"
                         + "}\n").build());

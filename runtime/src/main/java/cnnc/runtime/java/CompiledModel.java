@@ -34,6 +34,18 @@ public final class CompiledModel {
         return model;
     }
 
+    /** Replaces the weights (in the model's weight order, Keras layouts); the kernels repack them. */
+    public void setWeights(float[][] weights) {
+        try {
+            MethodHandles.publicLookup().findVirtual(instance.getClass(), "setWeights",
+                    MethodType.methodType(void.class, float[][].class)).invoke(instance, weights);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     /** Runs raw batch arrays (see the generated class's {@code run}). */
     public void run(float[][] inputs, float[][] outputs, int batch) {
         try {
@@ -81,8 +93,9 @@ public final class CompiledModel {
             for (long d : model.outputShapes().get(o)) {
                 size *= d;
             }
-            long total = size * n;
-            if (total > Integer.MAX_VALUE - 8 || (n > 0 && total / n != size)) {
+            boolean batched = model.outputBatched().get(o);
+            long total = batched ? size * n : size;
+            if (total > Integer.MAX_VALUE - 8 || (batched && n > 0 && total / n != size)) {
                 throw new IllegalArgumentException("output `" + model.outputNames().get(o) + "` of a batch of " + n
                         + " examples has " + total + " values, more than one Java array holds; run a smaller batch");
             }
@@ -92,6 +105,10 @@ public final class CompiledModel {
         Map<String, Tensor> result = new LinkedHashMap<>();
         for (int o = 0; o < out.length; o++) {
             long[] s = model.outputShapes().get(o);
+            if (!model.outputBatched().get(o)) {
+                result.put(model.outputNames().get(o), new Tensor(s, out[o]));
+                continue;
+            }
             long[] full = new long[s.length + 1];
             full[0] = n;
             System.arraycopy(s, 0, full, 1, s.length);

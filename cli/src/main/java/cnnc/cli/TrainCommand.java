@@ -1,0 +1,220 @@
+package cnnc.cli;
+
+import cnnc.compiler.ir.Graph;
+import cnnc.compiler.ir.Tensor;
+import cnnc.compiler.passes.Pipeline;
+import cnnc.runtime.data.BatchOptions;
+import cnnc.runtime.data.Dataset;
+import cnnc.runtime.data.Split;
+import cnnc.runtime.io.AtomicFiles;
+import cnnc.runtime.io.Safetensors;
+import cnnc.runtime.java.InMemoryJavac;
+import cnnc.runtime.model.Initializers;
+import cnnc.runtime.train.Optimizer;
+import cnnc.runtime.train.Optimizers;
+import cnnc.runtime.train.Trainer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cnnc train MODEL.cnn --data SPEC [--weights INIT] [--epochs E | --steps S] [--batch-size B]
+ * [--optimizer SPEC] [--loss NAME] [--seed N] [--no-shuffle] [--validation-split F] [--save OUT] [--log CSV]}:
+ * Keras' fit, with the training step compiled from the model's autodiff graph.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model (Keras' fit).")
+final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--data", required = true, paramLabel = "SPEC",
+            description = "fashion-mnist, mnist, a folder (IDX files or one sub-folder per class) or x.npy,y.npy.")
+    String data;
+
+    @Option(names = "--weights", paramLabel = "INIT.safetensors", description = "Initial weights (default: cnnc init).")
+    Path weights;
+
+    @Option(names = "--epochs", paramLabel = "E", description = "Passes over the data (default: 1).")
+    Integer epochs;
+
+    @Option(names = "--steps", paramLabel = "S", description = "Train this many batches only (instead of --epochs).")
+    Long steps;
+
+    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "32", description = "Batch size (default: 32).")
+    int batchSize;
+
+    @Option(names = "--optimizer", paramLabel = "SPEC", defaultValue = "adam",
+            description = "Keras optimizer, e.g. 'adam(learning_rate=0.001)' or 'sgd(momentum=0.9)' (default: adam).")
+    String optimizer;
+
+    @Option(names = "--loss", paramLabel = "NAME", description = "Keras loss (default: sparse_categorical_crossentropy"
+            + " after a softmax, else mean_squared_error).")
+    String loss;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of shuffling, dropout and"
+            + " initial weights (default: 0).")
+    long seed;
+
+    @Option(names = "--no-shuffle", description = "Keep the data's order.")
+    boolean noShuffle;
+
+    @Option(names = "--validation-split", paramLabel = "F", defaultValue = "0",
+            description = "Fraction of the training data held out for validation (default: 0).")
+    double validationSplit;
+
+    @Option(names = "--save", paramLabel = "OUT.safetensors", description = "Where to write the trained weights.")
+    Path save;
+
+    @Option(names = "--log", paramLabel = "FILE.csv", description = "Per-epoch metrics as CSV.")
+    Path log;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (batchSize < 1) {
+            throw new UserError("cnnc: error: --batch-size must be at least 1", Main.EXIT_USAGE);
+        }
+        if (epochs != null && steps != null) {
+            throw new UserError("cnnc: error: give --epochs or --steps, not both", Main.EXIT_USAGE);
+        }
+        if ((epochs != null && epochs < 1) || (steps != null && steps < 1)) {
+            throw new UserError("cnnc: error: --epochs and --steps must be at least 1", Main.EXIT_USAGE);
+        }
+        if (!(validationSplit >= 0 && validationSplit < 1)) {
+            throw new UserError("cnnc: error: --validation-split must be in [0, 1)", Main.EXIT_USAGE);
+        }
+        Optimizer opt;
+        try {
+            opt = Optimizers.parse(optimizer);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("cnnc: error: --optimizer: " + e.getMessage(), Main.EXIT_USAGE);
+        }
+        Graph g = model.compile(Pipeline.analysis(), null, err).graph();
+        Map<String, Tensor> w = weights != null ? Loaded.weights(g, weights, err) : Initializers.keras(g, seed);
+        Split split = DataOptions.load(data, g);
+        Dataset trainData = split.train();
+        Dataset validation = null;
+        if (validationSplit > 0) {
+            try {
+                Split held = trainData.validationSplit(validationSplit, seed);
+                trainData = held.train();
+                validation = held.test().orElse(null);
+            } catch (IOException e) {
+                throw new UserError("cnnc: error: " + e.getMessage(), Main.EXIT_INVALID);
+            }
+        }
+        Trainer trainer;
+        try {
+            trainer = new Trainer(g, loss, w, opt, seed);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("cnnc: error: " + e.getMessage(), Main.EXIT_INVALID);
+        } catch (InMemoryJavac.NoCompilerException e) {
+            throw new UserError("cnnc: error: " + e.getMessage(), Main.EXIT_INVALID);
+        }
+        BatchOptions options = noShuffle ? BatchOptions.inOrder(batchSize) : BatchOptions.shuffled(batchSize, seed);
+        int epochCount = steps != null ? Integer.MAX_VALUE : epochs == null ? 1 : epochs;
+        long remaining = steps == null ? 0 : steps;
+        StringBuilder csv = new StringBuilder("epoch,loss,accuracy,val_loss,val_accuracy,seconds,images_per_s\n");
+        Progress progress = new Progress(out, System.console() != null);
+        out.printf("training %s on %,d examples, loss %s, optimizer %s, batch %d%n", g.name(), trainData.size(),
+                trainer.loss(), opt.describe(), batchSize);
+        for (int e = 0; e < epochCount; e++) {
+            Trainer.EpochResult r;
+            try {
+                r = trainer.epoch(e, trainData, options, remaining, validation, progress);
+            } catch (Trainer.DivergedException ex) {
+                throw new UserError("cnnc: error: " + ex.getMessage(), Main.EXIT_INVALID);
+            } catch (IOException ex) {
+                throw new UserError("cnnc: error: " + ex.getMessage(), Main.EXIT_INVALID);
+            } catch (InMemoryJavac.NoCompilerException ex) {
+                throw new UserError("cnnc: error: " + ex.getMessage(), Main.EXIT_INVALID);
+            }
+            progress.end(r);
+            csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%s,%s,%.3f,%.1f%n", e + 1, r.loss(), r.accuracy(),
+                    r.validation() == null ? "" : String.format(Locale.ROOT, "%.6f", r.validation().loss()),
+                    r.validation() == null ? "" : String.format(Locale.ROOT, "%.6f", r.validation().accuracy()),
+                    r.seconds(), r.imagesPerSecond()));
+            write(log, csv.toString());
+            if (steps != null) {
+                remaining -= r.steps();
+                if (remaining <= 0) {
+                    break;
+                }
+            }
+        }
+        if (save != null) {
+            try {
+                Safetensors.write(save, trainer.weights(), Map.of("model", g.name(), "steps",
+                        Long.toString(trainer.steps())));
+            } catch (IOException e) {
+                throw Loaded.ioError(save, e);
+            }
+            out.println("wrote " + save);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static void write(Path file, String text) {
+        if (file == null) {
+            return;
+        }
+        try {
+            AtomicFiles.write(file, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw Loaded.ioError(file, e);
+        }
+    }
+
+    /** Keras-style progress: a bar redrawn in place on a terminal, one line per epoch otherwise (CI logs). */
+    static final class Progress implements Trainer.Listener {
+        private final PrintWriter out;
+        private final boolean live;
+        private long lastDraw;
+
+        Progress(PrintWriter out, boolean live) {
+            this.out = out;
+            this.live = live;
+        }
+
+        @Override
+        public void step(int epoch, int batch, int batches, double loss, double accuracy, double imagesPerSecond) {
+            if (!live || (System.nanoTime() - lastDraw < 100_000_000L && batch < batches)) {
+                return;
+            }
+            lastDraw = System.nanoTime();
+            int width = 30;
+            int done = (int) ((long) width * batch / Math.max(1, batches));
+            double eta = (batches - batch) / Math.max(1e-9, imagesPerSecond) * 1;
+            out.printf(Locale.ROOT, "\rEpoch %d %d/%d [%s%s] loss %.4f accuracy %.4f %,.0f images/s", epoch + 1, batch,
+                    batches, "=".repeat(done), ".".repeat(width - done), loss, accuracy, imagesPerSecond);
+            out.flush();
+            if (eta < 0) {
+                out.print("");
+            }
+        }
+
+        void end(Trainer.EpochResult r) {
+            if (live) {
+                out.print("\r");
+            }
+            out.printf(Locale.ROOT, "Epoch %d: %d steps, %.1f s, %,.0f images/s, loss %.4f, accuracy %.4f%s%n",
+                    r.epoch() + 1, r.steps(), r.seconds(), r.imagesPerSecond(), r.loss(), r.accuracy(),
+                    r.validation() == null ? "" : String.format(Locale.ROOT, ", val_loss %.4f, val_accuracy %.4f",
+                            r.validation().loss(), r.validation().accuracy()));
+            out.flush();
+        }
+    }
+}

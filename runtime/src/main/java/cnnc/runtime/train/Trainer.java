@@ -1,0 +1,227 @@
+package cnnc.runtime.train;
+
+import cnnc.compiler.diag.Diagnostics;
+import cnnc.compiler.ir.Graph;
+import cnnc.compiler.ir.Node;
+import cnnc.compiler.ir.Tensor;
+import cnnc.compiler.passes.Grad;
+import cnnc.runtime.data.Batch;
+import cnnc.runtime.data.BatchOptions;
+import cnnc.runtime.data.Batches;
+import cnnc.runtime.data.Dataset;
+import cnnc.runtime.java.CompiledModel;
+import cnnc.runtime.java.InMemoryJavac;
+import cnnc.runtime.java.JavaBackend;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Mini-batch training, as Keras' {@code fit}: each step runs the generated training step (forward, loss, backward)
+ * on a batch, hands the gradients to the optimizer, and moves each BatchNormalization's moving statistics toward the
+ * batch moments (moving = momentum·moving + (1-momentum)·batch, with the biased batch variance); after each epoch
+ * the validation data, if any, is evaluated with the inference model.
+ *
+ * <p>Call order: {@link #Trainer}, then {@link #epoch} once per epoch, then {@link #weights()}.
+ */
+public final class Trainer {
+    /** What one epoch measured. */
+    public record EpochResult(int epoch, double loss, double accuracy, Evaluation validation, double seconds,
+            double imagesPerSecond, long steps) {}
+
+    /** Receives progress while an epoch runs. */
+    public interface Listener {
+        void step(int epoch, int batch, int batches, double loss, double accuracy, double imagesPerSecond);
+    }
+
+    /** A loss that is no longer a number: training stops, naming the step. */
+    public static final class DivergedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        DivergedException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final Graph model;
+    private final Graph train;
+    private final String loss;
+    private final Optimizer optimizer;
+    private final CompiledModel step;
+    private final Map<String, float[]> weights = new LinkedHashMap<>();
+    private final Map<String, long[]> shapes = new LinkedHashMap<>();
+    private final String input;
+    private final boolean sparse;
+    private final boolean keyed;
+    private final long seed;
+    private long steps;
+
+    /**
+     * @param model   the shaped inference graph (one input)
+     * @param loss    a Keras loss name, or null for the default of the autodiff pass
+     * @param initial weights keyed {@code <layer>.<weight>} (copied)
+     */
+    public Trainer(Graph model, String loss, Map<String, Tensor> initial, Optimizer optimizer, long seed)
+            throws InMemoryJavac.NoCompilerException {
+        if (model.inputs().size() != 1) {
+            throw new IllegalArgumentException("training takes models with one input; " + model.name() + " has "
+                    + model.inputs().size());
+        }
+        Diagnostics diags = new Diagnostics();
+        this.train = new Grad(loss).run(model, diags);
+        if (train == null) {
+            throw new IllegalArgumentException(diags.all().get(0).message());
+        }
+        this.model = model;
+        this.loss = train.node("loss").attrs().has("kind") ? train.node("loss").attrs().getString("kind")
+                : train.node("loss").attrs().getBool("sparse") ? "sparse_categorical_crossentropy"
+                : "categorical_crossentropy";
+        this.optimizer = optimizer;
+        this.seed = seed;
+        this.input = model.inputs().get(0).name();
+        this.sparse = train.input("target").shape().rank() == 0;
+        this.keyed = train.input("dropout_key") != null;
+        initial.forEach((k, v) -> {
+            weights.put(k, v.data().clone());
+            shapes.put(k, v.shape());
+        });
+        this.step = JavaBackend.compileTraining(train, tensors(), JavaBackend.vectorLanes());
+    }
+
+    public String loss() {
+        return loss;
+    }
+
+    public long steps() {
+        return steps;
+    }
+
+    /** The current weights (copies). */
+    public Map<String, Tensor> weights() {
+        return tensors();
+    }
+
+    private Map<String, Tensor> tensors() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        weights.forEach((k, v) -> out.put(k, new Tensor(shapes.get(k), v.clone())));
+        return out;
+    }
+
+    /** Runs one epoch over {@code data}; {@code maxSteps} ≤ 0 means all batches. */
+    public EpochResult epoch(int epoch, Dataset data, BatchOptions options, long maxSteps, Dataset validation,
+            Listener listener) throws IOException, DivergedException, InMemoryJavac.NoCompilerException {
+        optimizer.startEpoch(epoch);
+        long start = System.nanoTime();
+        int classes = (int) model.shapeOf(model.outputs().get(0)).dim(-1);
+        float[][] in = new float[train.inputs().size()][];
+        List<String> names = train.inputs().stream().map(i -> i.name()).toList();
+        float[][] out = new float[train.outputs().size()][];
+        for (int o = 0; o < out.length; o++) {
+            long size = 1;
+            for (long d : step.model().outputShapes().get(o)) {
+                size *= d;
+            }
+            out[o] = new float[(int) (step.model().outputBatched().get(o) ? size * options.batchSize() : size)];
+        }
+        double lossSum = 0;
+        long correct = 0;
+        long seen = 0;
+        int batches = 0;
+        try (Batches it = Batches.open(data, options, epoch)) {
+            int total = maxSteps > 0 ? (int) Math.min(maxSteps, it.batchCount()) : it.batchCount();
+            while (it.hasNext() && batches < total) {
+                Batch b = it.next();
+                int n = b.size();
+                in[names.indexOf(input)] = b.images();
+                float[] target = new float[sparse ? n : n * classes];
+                for (int i = 0; i < n; i++) {
+                    if (sparse) {
+                        target[i] = b.labels()[i];
+                    } else {
+                        System.arraycopy(b.targets(), i * classes, target, i * classes, classes);
+                    }
+                }
+                in[names.indexOf("target")] = target;
+                if (keyed) {
+                    float[] keys = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        keys[i] = (float) ((seed * 31 + steps * options.batchSize() + i) % (1 << 24));
+                    }
+                    in[names.indexOf("dropout_key")] = keys;
+                }
+                step.run(in, out, n);
+                double batchLoss = 0;
+                float[] perExample = out[train.outputs().indexOf("loss")];
+                for (int i = 0; i < n; i++) {
+                    batchLoss += perExample[i];
+                }
+                batchLoss /= n;
+                if (!Double.isFinite(batchLoss)) {
+                    throw new DivergedException("the loss became " + batchLoss + " at epoch " + (epoch + 1)
+                            + ", step " + (batches + 1) + " (step " + (steps + 1) + " overall); lower the learning"
+                            + " rate or check the data");
+                }
+                float[] predictions = out[train.outputs().indexOf(model.outputs().get(0))];
+                for (int i = 0; i < n; i++) {
+                    if (Metrics.correct(loss, predictions, i, classes, b.labels()[i], b.targets())) {
+                        correct++;
+                    }
+                }
+                lossSum += batchLoss * n;
+                seen += n;
+                update(out);
+                steps++;
+                batches++;
+                if (listener != null) {
+                    double secs = (System.nanoTime() - start) / 1e9;
+                    listener.step(epoch, batches, total, lossSum / seen, (double) correct / seen, seen / secs);
+                }
+            }
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        Evaluation val = validation == null ? null : Evaluation.of(model, weights(), validation, options.batchSize(),
+                loss);
+        return new EpochResult(epoch, lossSum / Math.max(1, seen), (double) correct / Math.max(1, seen), val, secs,
+                seen / secs, batches);
+    }
+
+    /** The optimizer step, the moving statistics, and the new weights into the training step. */
+    private void update(float[][] out) {
+        Map<String, float[]> grads = new LinkedHashMap<>();
+        for (int o = 0; o < train.outputs().size(); o++) {
+            String name = train.outputs().get(o);
+            if (name.startsWith("grad/")) {
+                grads.put(name.substring("grad/".length()), out[o]);
+            }
+        }
+        optimizer.step(weights, grads);
+        for (int o = 0; o < train.outputs().size(); o++) {
+            String name = train.outputs().get(o);
+            if (!name.endsWith("/moments")) {
+                continue;
+            }
+            String layer = name.substring(0, name.length() - "/moments".length());
+            Node bn = model.node(layer);
+            double momentum = bn.attrs().getDouble("momentum");
+            float[] mean = weights.get(layer + ".moving_mean");
+            float[] var = weights.get(layer + ".moving_variance");
+            float[] m = out[o];
+            for (int c = 0; c < mean.length; c++) {
+                mean[c] = (float) (momentum * mean[c] + (1 - momentum) * m[c]);
+                var[c] = (float) (momentum * var[c] + (1 - momentum) * m[mean.length + c]);
+            }
+        }
+        List<String> order = step.model().weightNames();
+        float[][] w = new float[order.size()][];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = weights.get(order.get(i));
+        }
+        step.setWeights(w);
+    }
+
+    static List<String> inputsOf(Graph g) {
+        return new ArrayList<>(g.inputs().stream().map(i -> i.name()).toList());
+    }
+}
