@@ -147,7 +147,11 @@ final class BackwardKernels {
         return c.toString();
     }
 
-    /** dk[i, j, c, f] = Σ over batch and pixels of x[iy, ix, c]·dy[oy, ox, f]. */
+    /**
+     * dk[i, j, c, f] = Σ over batch and pixels of x[iy, ix, c]·dy[oy, ox, f]. For Conv2D the sums run in rows
+     * [(i, j, c)][f] that start at index 0, with each output pixel's dy copied to a buffer at index 0, so that C2
+     * vectorizes over f; depthwise kernels use plain loops.
+     */
     private String convFilter(Node n) {
         Attrs a = n.attrs();
         Shape x = in(n, 0);
@@ -158,21 +162,46 @@ final class BackwardKernels {
         int last = (int) k.dim(3);
         int outC = depthwise ? g.c() * last : last;
         Code c = new Code();
-        c.line("java.util.Arrays.fill(o, oOff, oOff + " + k.size() + ", 0f);");
-        taps(c, g, "i0Off + b * " + x.size(), "i1Off + b * " + (long) g.oh() * g.ow() * outC);
-        c.line("int xi = xB + (y * " + g.w() + " + x) * " + g.c() + ";");
-        c.line("int d = dyB + (oy * " + g.ow() + " + ox) * " + outC + ";");
-        c.line("int kr = oOff + (i * " + g.kw() + " + j) * " + (long) g.c() * last + ";");
-        c.open("for (int ci = 0; ci < " + g.c() + "; ci++)");
-        c.line("float xv = i0[xi + ci];");
         if (depthwise) {
+            c.line("java.util.Arrays.fill(o, oOff, oOff + " + k.size() + ", 0f);");
+            taps(c, g, "i0Off + b * " + x.size(), "i1Off + b * " + (long) g.oh() * g.ow() * outC);
+            c.line("int xi = xB + (y * " + g.w() + " + x) * " + g.c() + ";");
+            c.line("int d = dyB + (oy * " + g.ow() + " + ox) * " + outC + ";");
+            c.line("int kr = oOff + (i * " + g.kw() + " + j) * " + (long) g.c() * last + ";");
+            c.open("for (int ci = 0; ci < " + g.c() + "; ci++)");
+            c.line("float xv = i0[xi + ci];");
             c.open("for (int m = 0; m < " + last + "; m++)")
                     .line("o[kr + ci * " + last + " + m] += xv * i1[d + ci * " + last + " + m];").close();
-        } else {
-            c.open("for (int f = 0; f < " + last + "; f++)").line("o[kr + ci * " + last + " + f] += xv * i1[d + f];")
-                    .close();
+            c.close().close().close().close().close().close();
+            return c.toString();
         }
+        int taps = g.kh() * g.kw() * g.c();
+        String acc = packing.scratch("dkernel", taps, last);
+        String dy = packing.scratch("dy", 1, last);
+        c.line("final float[][] acc = this." + acc + ";");
+        c.line("final float[] dy = this." + dy + "[0];");
+        c.open("for (int t = 0; t < " + taps + "; t++)").line("java.util.Arrays.fill(acc[t], 0f);").close();
+        c.open("for (int b = 0; b < n; b++)");
+        c.line("int xB = i0Off + b * " + x.size() + ";");
+        c.line("int dyB = i1Off + b * " + (long) g.oh() * g.ow() * outC + ";");
+        c.open("for (int oy = 0; oy < " + g.oh() + "; oy++)");
+        c.open("for (int ox = 0; ox < " + g.ow() + "; ox++)");
+        c.line("System.arraycopy(i1, dyB + (oy * " + g.ow() + " + ox) * " + last + ", dy, 0, " + last + ");");
+        c.open("for (int i = 0; i < " + g.kh() + "; i++)");
+        c.line("int y = " + g.iy("oy", "i") + ";");
+        c.open("if (y < 0 || y >= " + g.h() + ")").line("continue;").close();
+        c.open("for (int j = 0; j < " + g.kw() + "; j++)");
+        c.line("int x = " + g.ix("ox", "j") + ";");
+        c.open("if (x < 0 || x >= " + g.w() + ")").line("continue;").close();
+        c.line("int xi = xB + (y * " + g.w() + " + x) * " + g.c() + ";");
+        c.line("int t0 = (i * " + g.kw() + " + j) * " + g.c() + ";");
+        c.open("for (int ci = 0; ci < " + g.c() + "; ci++)");
+        c.line("float xv = i0[xi + ci];");
+        c.line("final float[] row = acc[t0 + ci];");
+        c.open("for (int f = 0; f < " + last + "; f++)").line("row[f] += xv * dy[f];").close();
         c.close().close().close().close().close().close();
+        c.open("for (int t = 0; t < " + taps + "; t++)")
+                .line("System.arraycopy(acc[t], 0, o, oOff + t * " + last + ", " + last + ");").close();
         return c.toString();
     }
 
@@ -188,42 +217,59 @@ final class BackwardKernels {
         return c.toString();
     }
 
-    /** dx[r, i] = Σ_u dy[r, u]·K[i, u]. */
+    /**
+     * dx[r, :] = Σ_u dy[r, u]·Kᵀ[u, :]: axpy over the input units with the kernel transposed at packing time, so that
+     * the inner loop is the same-index form C2 vectorizes (a dot product per input unit would not be).
+     */
     private String denseInput(Node n) {
         Shape k = shape(n.attrs(), "kernel_shape");
-        long inner = k.dim(0);
-        long units = k.dim(1);
+        int inner = (int) k.dim(0);
+        int units = (int) k.dim(1);
         long rows = size(n, 0) / units;
-        String kf = packing.plain(n.attrs().getString("layer"), "kernel");
+        String kt = packing.transposed(n.attrs().getString("layer"), "kernel", inner, units);
+        String acc = packing.scratch("dx", 1, inner);
         Code c = new Code();
-        c.line("final float[] k = this." + kf + ";");
+        c.line("final float[][] kt = this." + kt + ";");
+        c.line("final float[] acc = this." + acc + "[0];");
         c.open("for (int r = 0; r < n * " + rows + "; r++)");
         c.line("int d = i0Off + r * " + units + ";");
-        c.open("for (int i = 0; i < " + inner + "; i++)");
-        c.line("float acc = 0f;");
-        c.line("int kr = i * " + units + ";");
-        c.open("for (int u = 0; u < " + units + "; u++)").line("acc += i0[d + u] * k[kr + u];").close();
-        c.line("o[oOff + r * " + inner + " + i] = acc;");
-        c.close().close();
+        c.line("java.util.Arrays.fill(acc, 0f);");
+        c.open("for (int u = 0; u < " + units + "; u++)");
+        c.line("float g = i0[d + u];");
+        c.line("final float[] row = kt[u];");
+        c.open("for (int i = 0; i < " + inner + "; i++)").line("acc[i] += g * row[i];").close();
+        c.close();
+        c.line("System.arraycopy(acc, 0, o, oOff + r * " + inner + ", " + inner + ");");
+        c.close();
         return c.toString();
     }
 
-    /** dK[i, u] = Σ_r x[r, i]·dy[r, u]. */
+    /**
+     * dK[i, :] = Σ_r x[r, i]·dy[r, :], accumulated in rows that start at index 0 (with dy's row copied to a buffer
+     * that does too), so that C2 vectorizes the update; copied out once at the end.
+     */
     private String denseKernel(Node n) {
         Shape k = shape(n.attrs(), "kernel_shape");
-        long inner = k.dim(0);
-        long units = k.dim(1);
+        int inner = (int) k.dim(0);
+        int units = (int) k.dim(1);
         long rows = size(n, 0) / inner;
+        String acc = packing.scratch("dkernel", inner, units);
+        String dy = packing.scratch("dy", 1, units);
         Code c = new Code();
-        c.line("java.util.Arrays.fill(o, oOff, oOff + " + k.size() + ", 0f);");
+        c.line("final float[][] acc = this." + acc + ";");
+        c.line("final float[] dy = this." + dy + "[0];");
+        c.open("for (int i = 0; i < " + inner + "; i++)").line("java.util.Arrays.fill(acc[i], 0f);").close();
         c.open("for (int r = 0; r < n * " + rows + "; r++)");
         c.line("int xi = i0Off + r * " + inner + ";");
-        c.line("int d = i1Off + r * " + units + ";");
+        c.line("System.arraycopy(i1, i1Off + r * " + units + ", dy, 0, " + units + ");");
         c.open("for (int i = 0; i < " + inner + "; i++)");
         c.line("float xv = i0[xi + i];");
-        c.line("int kr = oOff + i * " + units + ";");
-        c.open("for (int u = 0; u < " + units + "; u++)").line("o[kr + u] += xv * i1[d + u];").close();
+        c.open("if (xv == 0f)").line("continue;").close();
+        c.line("final float[] row = acc[i];");
+        c.open("for (int u = 0; u < " + units + "; u++)").line("row[u] += xv * dy[u];").close();
         c.close().close();
+        c.open("for (int i = 0; i < " + inner + "; i++)")
+                .line("System.arraycopy(acc[i], 0, o, oOff + i * " + units + ", " + units + ");").close();
         return c.toString();
     }
 

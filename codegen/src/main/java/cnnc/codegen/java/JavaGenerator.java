@@ -158,6 +158,8 @@ public final class JavaGenerator {
         for (String f : packing.matrixFields()) {
             type.addField(FieldSpec.builder(float[][].class, f, Modifier.PRIVATE).build());
         }
+        packing.scratchFields().forEach((f, dims) -> type.addField(FieldSpec.builder(float[][].class, f,
+                Modifier.PRIVATE, Modifier.FINAL).initializer("new float[$L][$L]", dims[0], dims[1]).build()));
         long perExample = Math.max(1, plan.peakBytes(1));
         int micro = microOverride > 0 ? microOverride : (int) Math.max(1, Math.min(64, (256L << 10) / perExample));
         type.addField(FieldSpec.builder(int.class, "MICRO", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)

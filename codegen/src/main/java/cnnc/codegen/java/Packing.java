@@ -128,6 +128,30 @@ final class Packing {
     }
 
     private final Map<String, String> plainFields = new LinkedHashMap<>();
+    private final Map<String, String> transposedFields = new LinkedHashMap<>();
+    private final Map<String, int[]> scratch = new LinkedHashMap<>();
+
+    /** The [rows, cols] weight of {@code layer} transposed, as {@code cols} rows of {@code rows}. */
+    String transposed(String layer, String weight, int rows, int cols) {
+        return transposedFields.computeIfAbsent(layer + "." + weight, k -> {
+            String name = "p" + (counter++) + "_" + safe(layer) + "_" + weight + "_t";
+            matrixFields.add(name);
+            constructor.append("this.").append(name).append(" = transposeInto(this.").append(name).append(", ")
+                    .append(raw(layer, weight)).append(", ").append(rows).append(", ").append(cols).append(");\n");
+            return name;
+        });
+    }
+
+    /** A kernel's own [rows][cols] accumulator, allocated once with the instance. */
+    String scratch(String hint, int rows, int cols) {
+        String name = "s" + (counter++) + "_" + hint;
+        scratch.put(name, new int[] {rows, cols});
+        return name;
+    }
+
+    Map<String, int[]> scratchFields() {
+        return scratch;
+    }
 
     /** Per-channel {scale, shift} fields of an inference batch norm: gamma/sqrt(var+eps), beta - mean·scale. */
     String[] batchNorm(Node bn) {

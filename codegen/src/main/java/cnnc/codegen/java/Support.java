@@ -179,6 +179,13 @@ final class Support {
                 .addCode("if (r == null || r.length != a.length / n) r = new float[a.length / n][n];\n"
                         + "for (int i = 0; i < r.length; i++) System.arraycopy(a, i * n, r[i], 0, n);\n"
                         + "return r;\n").build());
+        t.addMethod(MethodSpec.methodBuilder("transposeInto").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("The [rows, cols] matrix {@code a} transposed into {@code cols} rows of {@code rows}.\n")
+                .returns(float[][].class).addParameter(float[][].class, "t").addParameter(float[].class, "a")
+                .addParameter(int.class, "rows").addParameter(int.class, "cols")
+                .addCode("if (t == null || t.length != cols) t = new float[cols][rows];\n"
+                        + "for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) t[j][i] = a[i * cols + j];\n"
+                        + "return t;\n").build());
         t.addMethod(MethodSpec.methodBuilder("copyInto").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .returns(float[].class).addParameter(float[].class, "to").addParameter(float[].class, "a")
                 .addCode("if (to == null || to.length != a.length) to = new float[a.length];\n"

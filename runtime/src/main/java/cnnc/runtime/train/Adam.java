@@ -53,6 +53,21 @@ public final class Adam extends SlotOptimizer {
         float[] v = slots[1];
         float[] vhat = amsgrad ? slots[2] : null;
         double alpha = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
+        if (vhat == null) {
+            // The common case, without the branch, so that C2 can vectorize it.
+            double b1 = beta1;
+            double b2 = beta2;
+            double eps = epsilon;
+            for (int i = 0; i < w.length; i++) {
+                double gi = g[i];
+                double mi = b1 * m[i] + (1 - b1) * gi;
+                double vi = b2 * v[i] + (1 - b2) * gi * gi;
+                m[i] = (float) mi;
+                v[i] = (float) vi;
+                w[i] = (float) (w[i] - alpha * mi / (Math.sqrt(vi) + eps));
+            }
+            return;
+        }
         for (int i = 0; i < w.length; i++) {
             double gi = g[i];
             double mi = beta1 * m[i] + (1 - beta1) * gi;
