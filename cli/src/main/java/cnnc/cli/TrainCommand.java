@@ -2,6 +2,7 @@ package cnnc.cli;
 
 import cnnc.compiler.ir.Graph;
 import cnnc.compiler.ir.Tensor;
+import cnnc.compiler.lower.TrainingSettings;
 import cnnc.compiler.passes.Pipeline;
 import cnnc.runtime.data.BatchOptions;
 import cnnc.runtime.data.Dataset;
@@ -48,11 +49,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "S", description = "Train this many batches only (instead of --epochs).")
     Long steps;
 
-    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "32", description = "Batch size (default: 32).")
-    int batchSize;
+    @Option(names = "--batch-size", paramLabel = "B", description = "Batch size (default: the model's train block,"
+            + " else 32).")
+    Integer batchSize;
 
-    @Option(names = "--optimizer", paramLabel = "SPEC", defaultValue = "adam",
-            description = "Keras optimizer, e.g. 'adam(learning_rate=0.001)' or 'sgd(momentum=0.9)' (default: adam).")
+    @Option(names = "--optimizer", paramLabel = "SPEC",
+            description = "Keras optimizer, e.g. 'adam(learning_rate=0.001)' or 'sgd(momentum=0.9)' (default: the"
+                    + " model's train block, else adam).")
     String optimizer;
 
     @Option(names = "--loss", paramLabel = "NAME", description = "Keras loss (default: sparse_categorical_crossentropy"
@@ -66,9 +69,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-shuffle", description = "Keep the data's order.")
     boolean noShuffle;
 
-    @Option(names = "--validation-split", paramLabel = "F", defaultValue = "0",
-            description = "Fraction of the training data held out for validation (default: 0).")
-    double validationSplit;
+    @Option(names = "--validation-split", paramLabel = "F",
+            description = "Fraction of the training data held out for validation (default: the train block, else 0).")
+    Double validationSplit;
 
     @Option(names = "--save", paramLabel = "OUT.safetensors", description = "Where to write the trained weights.")
     Path save;
@@ -83,7 +86,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (batchSize < 1) {
+        if (batchSize != null && batchSize < 1) {
             throw new UserError("cnnc: error: --batch-size must be at least 1", Main.EXIT_USAGE);
         }
         if (epochs != null && steps != null) {
@@ -92,16 +95,34 @@ final class TrainCommand implements Callable<Integer> {
         if ((epochs != null && epochs < 1) || (steps != null && steps < 1)) {
             throw new UserError("cnnc: error: --epochs and --steps must be at least 1", Main.EXIT_USAGE);
         }
-        if (!(validationSplit >= 0 && validationSplit < 1)) {
+        if (validationSplit != null && !(validationSplit >= 0 && validationSplit < 1)) {
             throw new UserError("cnnc: error: --validation-split must be in [0, 1)", Main.EXIT_USAGE);
         }
-        Optimizer opt;
-        try {
-            opt = Optimizers.parse(optimizer);
-        } catch (IllegalArgumentException e) {
-            throw new UserError("cnnc: error: --optimizer: " + e.getMessage(), Main.EXIT_USAGE);
+        Optimizer opt = null;
+        if (optimizer != null) {
+            try {
+                opt = Optimizers.parse(optimizer);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("cnnc: error: --optimizer: " + e.getMessage(), Main.EXIT_USAGE);
+            }
         }
-        Graph g = model.compile(Pipeline.analysis(), null, err).graph();
+        cnnc.compiler.Compiler.Result compiled = model.compile(Pipeline.analysis(), null, err);
+        Graph g = compiled.graph();
+        TrainingSettings block = compiled.training() != null ? compiled.training()
+                : new TrainingSettings(null, null, null, null, null, null, java.util.List.of(), null);
+        if (opt == null) {
+            try {
+                opt = Optimizers.parse(block.optimizer() != null ? block.optimizer() : "adam");
+            } catch (IllegalArgumentException e) {
+                throw new UserError(cnnc.compiler.diag.Diagnostic.error(block.optimizerSpan(), e.getMessage()).render()
+                        + "\n1 error", Main.EXIT_INVALID);
+            }
+        }
+        String loss = this.loss != null ? this.loss : block.loss();
+        int batchSize = this.batchSize != null ? this.batchSize : block.batchSize() != null ? block.batchSize() : 32;
+        Integer epochs = this.epochs != null ? this.epochs : this.steps == null ? block.epochs() : null;
+        double validationSplit = this.validationSplit != null ? this.validationSplit
+                : block.validationSplit() != null ? block.validationSplit() : 0;
         Map<String, Tensor> w = weights != null ? Loaded.weights(g, weights, err) : Initializers.keras(g, seed);
         Split split = DataOptions.load(data, g);
         Dataset trainData = split.train();

@@ -9,6 +9,7 @@ import cnnc.compiler.diag.Diagnostics;
 import cnnc.compiler.diag.SourceFile;
 import cnnc.compiler.ir.Graph;
 import cnnc.compiler.lower.Lowering;
+import cnnc.compiler.lower.TrainingSettings;
 import cnnc.compiler.passes.Pipeline;
 
 /**
@@ -18,8 +19,11 @@ import cnnc.compiler.passes.Pipeline;
 public final class Compiler {
     private Compiler() {}
 
-    /** The result of a successful compilation: the graph after the requested pass, and any warnings. */
-    public record Result(Graph graph, Diagnostics diagnostics) {}
+    /**
+     * The result of a successful compilation: the graph after the requested pass, any warnings, and the model's
+     * training settings (null when it has no {@code train} block).
+     */
+    public record Result(Graph graph, Diagnostics diagnostics, TrainingSettings training) {}
 
     /**
      * Compiles {@code bytes} (the file named {@code fileName}), selecting {@code model} (null: the only model), and
@@ -41,14 +45,15 @@ public final class Compiler {
             throw new CompileException(diags);
         }
         Graph g = Lowering.lower(file, selected, diags);
-        if (g == null) {
+        TrainingSettings training = TrainingSettings.of(selected, diags);
+        if (g == null || diags.hasErrors()) {
             throw new CompileException(diags);
         }
         g = pipeline.run(g, after, diags);
         if (g == null || diags.hasErrors()) {
             throw new CompileException(diags);
         }
-        return new Result(g, diags);
+        return new Result(g, diags, training);
     }
 
     /** Compiles source text through shape inference. */

@@ -38,6 +38,13 @@ statement
     | OUTPUT names+=IDENT (COMMA names+=IDENT)*                   # outputStatement
     | (target=IDENT ASSIGN)? REPEAT count=expr LBRACE body=statements RBRACE   # repeatStatement
     | (target=IDENT ASSIGN)? call=layerCall (LPAREN (inputs+=IDENT (COMMA inputs+=IDENT)*)? RPAREN)?  # layerStatement
+    | block=IDENT LBRACE settings+=setting* RBRACE                  # settingsStatement
+    ;
+
+// `train { loss = ..., optimizer = adam(learning_rate=0.001) }`: `train` is not a keyword, so that models naming a
+// layer `train` keep parsing; the compiler accepts only that block name.
+setting
+    : key=IDENT ASSIGN (call=layerCall | value=expr) COMMA?
     ;
 
 shape

@@ -58,6 +58,14 @@ final class AstBuilder {
             }
             return new Stmt.Output(names, span(ctx));
         }
+        if (ctx instanceof CnnParser.SettingsStatementContext st) {
+            List<Stmt.Setting> settings = new ArrayList<>();
+            for (CnnParser.SettingContext x : st.settings) {
+                settings.add(new Stmt.Setting(ref(x.key), x.value == null ? null : expr(x.value),
+                        x.call == null ? null : call(x.call), span(x)));
+            }
+            return new Stmt.Settings(ref(st.block), settings, span(st.block));
+        }
         if (ctx instanceof CnnParser.RepeatStatementContext r) {
             return new Stmt.Repeat(r.target == null ? null : ref(r.target), expr(r.count), statements(r.body),
                     span(r.REPEAT().getSymbol()));

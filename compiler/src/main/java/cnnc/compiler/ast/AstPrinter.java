@@ -66,6 +66,13 @@ public final class AstPrinter {
             }
         } else if (s instanceof Stmt.Output o) {
             out.append("output ").append(join(o.names().stream().map(Ref::name).toList()));
+        } else if (s instanceof Stmt.Settings st) {
+            out.append(st.block().name()).append(" {\n");
+            for (Stmt.Setting x : st.settings()) {
+                out.append(INDENT.repeat(depth + 1)).append(x.key().name()).append(" = ")
+                        .append(x.call() != null ? call(x.call()) : expr(x.value())).append('\n');
+            }
+            out.append(INDENT.repeat(depth)).append('}');
         } else if (s instanceof Stmt.Repeat r) {
             if (r.target() != null) {
                 out.append(r.target().name()).append(" = ");

@@ -28,6 +28,16 @@ public sealed interface Stmt {
         }
     }
 
+    /** {@code train { key = value ... }}: the model's training settings; a value is an expression or a call. */
+    record Settings(Ref block, List<Setting> settings, Span span) implements Stmt {
+        public Settings {
+            settings = List.copyOf(settings);
+        }
+    }
+
+    /** One {@code key = value} of a settings block; exactly one of {@code value} and {@code call} is set. */
+    record Setting(Ref key, Expr value, Call call, Span span) {}
+
     /** {@code [name =] repeat N { ... }}: the body chained N times. */
     record Repeat(Ref target, Expr count, List<Stmt> body, Span span) implements Stmt {
         public Repeat {

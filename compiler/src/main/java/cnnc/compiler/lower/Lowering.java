@@ -137,6 +137,9 @@ public final class Lowering {
                 top.names.put(in.name(), prev);
                 continue;
             }
+            if (s instanceof Stmt.Settings) {
+                continue;
+            }
             prev = statement(s, top, prev);
         }
         // Only when nothing more specific was said: a failed input or layer statement has been reported already.
@@ -196,6 +199,11 @@ public final class Lowering {
         }
         if (s instanceof Stmt.Output out) {
             errors.error(out.span(), "`output` is not allowed inside `repeat`");
+            return prev;
+        }
+        if (s instanceof Stmt.Settings st) {
+            errors.error(st.span(), "a `" + st.block().name() + " { ... }` block belongs in a model, not in a block or"
+                    + " repeat");
             return prev;
         }
         Stmt.Layer l = (Stmt.Layer) s;
