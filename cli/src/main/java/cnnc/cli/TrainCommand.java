@@ -11,6 +11,10 @@ import cnnc.runtime.io.AtomicFiles;
 import cnnc.runtime.io.Safetensors;
 import cnnc.runtime.java.InMemoryJavac;
 import cnnc.runtime.model.Initializers;
+import cnnc.runtime.train.Checkpoint;
+import cnnc.runtime.train.CheckpointDir;
+import cnnc.runtime.train.EarlyStopping;
+import cnnc.runtime.train.MonitorMode;
 import cnnc.runtime.train.Optimizer;
 import cnnc.runtime.train.Optimizers;
 import cnnc.runtime.train.Trainer;
@@ -28,8 +32,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code cnnc train MODEL.cnn --data SPEC [--weights INIT] [--epochs E | --steps S] [--batch-size B]
- * [--optimizer SPEC] [--loss NAME] [--seed N] [--no-shuffle] [--validation-split F] [--save OUT] [--log CSV]}:
- * Keras' fit, with the training step compiled from the model's autodiff graph.
+ * [--optimizer SPEC] [--loss NAME] [--seed N] [--no-shuffle] [--validation-split F] [--save OUT] [--log CSV]
+ * [--checkpoint-dir DIR] [--resume] [--early-stopping PATIENCE]}: Keras' fit, with the training step compiled from
+ * the model's autodiff graph; the model's {@code train} block gives defaults that flags override.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model (Keras' fit).")
 final class TrainCommand implements Callable<Integer> {
@@ -79,6 +84,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--log", paramLabel = "FILE.csv", description = "Per-epoch metrics as CSV.")
     Path log;
 
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write DIR/last.safetensors (weights and"
+            + " optimizer state) after every epoch and DIR/best.safetensors when the monitored loss (val_loss with"
+            + " validation data, else loss) improves.")
+    Path checkpointDir;
+
+    @Option(names = "--resume", description = "Continue from --checkpoint-dir's last.safetensors.")
+    boolean resume;
+
+    @Option(names = "--early-stopping", paramLabel = "PATIENCE",
+            description = "Stop when the monitored loss has not improved for PATIENCE epochs (Keras EarlyStopping).")
+    Integer patience;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -94,6 +111,12 @@ final class TrainCommand implements Callable<Integer> {
         }
         if ((epochs != null && epochs < 1) || (steps != null && steps < 1)) {
             throw new UserError("cnnc: error: --epochs and --steps must be at least 1", Main.EXIT_USAGE);
+        }
+        if (resume && checkpointDir == null) {
+            throw new UserError("cnnc: error: --resume needs --checkpoint-dir", Main.EXIT_USAGE);
+        }
+        if (patience != null && patience < 0) {
+            throw new UserError("cnnc: error: --early-stopping needs a patience of 0 or more epochs", Main.EXIT_USAGE);
         }
         if (validationSplit != null && !(validationSplit >= 0 && validationSplit < 1)) {
             throw new UserError("cnnc: error: --validation-split must be in [0, 1)", Main.EXIT_USAGE);
@@ -136,9 +159,39 @@ final class TrainCommand implements Callable<Integer> {
                 throw new UserError("cnnc: error: " + e.getMessage(), Main.EXIT_INVALID);
             }
         }
+        String monitor = validation != null ? "val_loss" : "loss";
+        CheckpointDir checkpoints = checkpointDir == null ? null
+                : new CheckpointDir(checkpointDir, monitor, MonitorMode.MIN);
+        EarlyStopping stopping = patience == null ? null : new EarlyStopping(patience, 0, MonitorMode.MIN);
+        int firstEpoch = 0;
+        long firstStep = 0;
+        StringBuilder csv = new StringBuilder("epoch,loss,accuracy,val_loss,val_accuracy,seconds,images_per_s\n");
+        if (resume) {
+            Path last = checkpoints.last();
+            Map<String, long[]> shapes = new java.util.LinkedHashMap<>();
+            w.forEach((k, v) -> shapes.put(k, v.shape()));
+            try {
+                Checkpoint c = Checkpoint.load(last, g.name(), shapes, opt);
+                w = c.weights();
+                firstEpoch = c.epoch();
+                firstStep = c.step();
+                checkpoints = new CheckpointDir(checkpointDir, monitor, MonitorMode.MIN, c.best());
+                if (stopping != null && c.extra().containsKey("early_stopping_wait")) {
+                    stopping.restore(c.best(), Integer.parseInt(c.extra().get("early_stopping_best_epoch")),
+                            Integer.parseInt(c.extra().get("early_stopping_wait")));
+                }
+                if (log != null && java.nio.file.Files.exists(log)) {
+                    csv = new StringBuilder(java.nio.file.Files.readString(log));
+                }
+            } catch (IOException | RuntimeException e) {
+                throw new UserError("cnnc: error: cannot resume: " + e.getMessage(), Main.EXIT_INVALID);
+            }
+            out.printf("resuming from %s after epoch %d (step %d)%n", last, firstEpoch, firstStep);
+        }
         Trainer trainer;
         try {
             trainer = new Trainer(g, loss, w, opt, seed);
+            trainer.resumeAt(firstStep);
         } catch (IllegalArgumentException e) {
             throw new UserError("cnnc: error: " + e.getMessage(), Main.EXIT_INVALID);
         } catch (InMemoryJavac.NoCompilerException e) {
@@ -147,11 +200,10 @@ final class TrainCommand implements Callable<Integer> {
         BatchOptions options = noShuffle ? BatchOptions.inOrder(batchSize) : BatchOptions.shuffled(batchSize, seed);
         int epochCount = steps != null ? Integer.MAX_VALUE : epochs == null ? 1 : epochs;
         long remaining = steps == null ? 0 : steps;
-        StringBuilder csv = new StringBuilder("epoch,loss,accuracy,val_loss,val_accuracy,seconds,images_per_s\n");
         Progress progress = new Progress(out, System.console() != null);
         out.printf("training %s on %,d examples, loss %s, optimizer %s, batch %d%n", g.name(), trainData.size(),
                 trainer.loss(), opt.describe(), batchSize);
-        for (int e = 0; e < epochCount; e++) {
+        for (int e = firstEpoch; e < epochCount; e++) {
             Trainer.EpochResult r;
             try {
                 r = trainer.epoch(e, trainData, options, remaining, validation, progress);
@@ -168,6 +220,25 @@ final class TrainCommand implements Callable<Integer> {
                     r.validation() == null ? "" : String.format(Locale.ROOT, "%.6f", r.validation().accuracy()),
                     r.seconds(), r.imagesPerSecond()));
             write(log, csv.toString());
+            double monitored = r.validation() != null ? r.validation().loss() : r.loss();
+            boolean stop = stopping != null && stopping.update(e, monitored);
+            if (checkpoints != null) {
+                try {
+                    Checkpoint c = Checkpoint.of(g.name(), trainer.weights(), opt, e + 1, seed,
+                            checkpoints.bestValue());
+                    if (stopping != null) {
+                        c = c.withExtra(Map.of("early_stopping_wait", Integer.toString(stopping.waited()),
+                                "early_stopping_best_epoch", Integer.toString(stopping.bestEpoch())));
+                    }
+                    checkpoints.save(c, monitored);
+                } catch (IOException ex) {
+                    throw Loaded.ioError(checkpointDir, ex);
+                }
+            }
+            if (stop) {
+                out.printf("early stopping: %s has not improved for %d epochs%n", monitor, patience);
+                break;
+            }
             if (steps != null) {
                 remaining -= r.steps();
                 if (remaining <= 0) {

@@ -98,6 +98,11 @@ public final class Trainer {
         return steps;
     }
 
+    /** Continues the step count of a resumed run (dropout masks depend on it). */
+    public void resumeAt(long step) {
+        this.steps = step;
+    }
+
     /** The current weights (copies). */
     public Map<String, Tensor> weights() {
         return tensors();
