@@ -282,20 +282,19 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         @Override
-        public void step(int epoch, int batch, int batches, double loss, double accuracy, double imagesPerSecond) {
+        public void step(int epoch, int batch, int batches, double loss, double accuracy, double imagesPerSecond,
+                double seconds) {
             if (!live || (System.nanoTime() - lastDraw < 100_000_000L && batch < batches)) {
                 return;
             }
             lastDraw = System.nanoTime();
             int width = 30;
             int done = (int) ((long) width * batch / Math.max(1, batches));
-            double eta = (batches - batch) / Math.max(1e-9, imagesPerSecond) * 1;
-            out.printf(Locale.ROOT, "\rEpoch %d %d/%d [%s%s] loss %.4f accuracy %.4f %,.0f images/s", epoch + 1, batch,
-                    batches, "=".repeat(done), ".".repeat(width - done), loss, accuracy, imagesPerSecond);
+            long eta = Math.round(seconds / batch * (batches - batch));
+            out.printf(Locale.ROOT, "\rEpoch %d %d/%d [%s%s] ETA %d:%02d loss %.4f accuracy %.4f %,.0f images/s",
+                    epoch + 1, batch, batches, "=".repeat(done), ".".repeat(width - done), eta / 60, eta % 60, loss,
+                    accuracy, imagesPerSecond);
             out.flush();
-            if (eta < 0) {
-                out.print("");
-            }
         }
 
         void end(Trainer.EpochResult r) {

@@ -118,7 +118,7 @@ public final class ImageInput {
         }
         throw new FileFormatException(file, "has shape " + DatasetChecks.text(have) + "; the model's input is "
                 + DatasetChecks.text(input) + ": give one image " + DatasetChecks.text(input) + " or a batch "
-                + DatasetChecks.text(withBatch(-1, input)).replace("-1", "N") + mismatch(have, input));
+                + "[N, " + DatasetChecks.text(input).substring(1) + mismatch(have, input));
     }
 
     /** Why an array that looks like images is not the model's: the channel count or the size. */

@@ -33,7 +33,8 @@ public final class Trainer {
 
     /** Receives progress while an epoch runs. */
     public interface Listener {
-        void step(int epoch, int batch, int batches, double loss, double accuracy, double imagesPerSecond);
+        void step(int epoch, int batch, int batches, double loss, double accuracy, double imagesPerSecond,
+                double seconds);
     }
 
     /** A loss that is no longer a number: training stops, naming the step. */
@@ -181,7 +182,7 @@ public final class Trainer {
                 batches++;
                 if (listener != null) {
                     double secs = (System.nanoTime() - start) / 1e9;
-                    listener.step(epoch, batches, total, lossSum / seen, (double) correct / seen, seen / secs);
+                    listener.step(epoch, batches, total, lossSum / seen, (double) correct / seen, seen / secs, secs);
                 }
             }
         }
