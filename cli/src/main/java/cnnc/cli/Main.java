@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "cnnc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A compiler for convolutional neural networks.",
         subcommands = {SummaryCommand.class, IrCommand.class, InitCommand.class, RunCommand.class,
-                CompileCommand.class, BenchCommand.class, TrainCommand.class, EvaluateCommand.class,
+                CompileCommand.class, BenchCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_INVALID = 1;

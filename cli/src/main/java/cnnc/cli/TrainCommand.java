@@ -18,6 +18,7 @@ import cnnc.runtime.train.MonitorMode;
 import cnnc.runtime.train.Optimizer;
 import cnnc.runtime.train.Optimizers;
 import cnnc.runtime.train.Trainer;
+import cnnc.runtime.train.TrainingPlot;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +82,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "OUT.safetensors", description = "Where to write the trained weights.")
     Path save;
 
-    @Option(names = "--log", paramLabel = "FILE.csv", description = "Per-epoch metrics as CSV.")
+    @Option(names = "--log", paramLabel = "FILE.csv", description = "Per-epoch metrics as CSV, with the training"
+            + " curve (loss and accuracy per epoch) as FILE.png next to it.")
     Path log;
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write DIR/last.safetensors (weights and"
@@ -220,6 +222,14 @@ final class TrainCommand implements Callable<Integer> {
                     r.validation() == null ? "" : String.format(Locale.ROOT, "%.6f", r.validation().accuracy()),
                     r.seconds(), r.imagesPerSecond()));
             write(log, csv.toString());
+            if (log != null) {
+                Path png = plotPath(log);
+                try {
+                    TrainingPlot.write(png, TrainingPlot.parseCsv(log, csv.toString()));
+                } catch (IOException ex) {
+                    throw Loaded.ioError(png, ex);
+                }
+            }
             double monitored = r.validation() != null ? r.validation().loss() : r.loss();
             boolean stop = stopping != null && stopping.update(e, monitored);
             if (checkpoints != null) {
@@ -257,6 +267,13 @@ final class TrainCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** FILE.csv → FILE.png (or FILE.png appended to other names). */
+    static Path plotPath(Path log) {
+        String name = log.getFileName().toString();
+        String stem = name.toLowerCase(Locale.ROOT).endsWith(".csv") ? name.substring(0, name.length() - 4) : name;
+        return log.resolveSibling(stem + ".png");
     }
 
     private static void write(Path file, String text) {

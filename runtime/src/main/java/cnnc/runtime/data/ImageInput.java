@@ -14,7 +14,7 @@ import java.util.Locale;
 /**
  * One file a user wants a model to look at, read into the model's input shape: an image file (PNG, JPEG, BMP, GIF)
  * decoded, converted to the input's channels and resized to its height and width exactly as an {@link ImageFolder}
- * example is ({@link ImageFiles}, {@link BilinearResize}), or a NumPy {@code .npy} array holding one example or a batch.
+ * example is ({@link ImageFiles}, {@link BilinearResize}), or a NumPy {@code .npy} array of one example or a batch.
  *
  * <p>Image pixels are 0..255 multiplied by a caller's {@code scale} (1 as Keras' {@code image_dataset_from_directory}
  * gives them, 1/255 for models trained on [0, 1] data such as the IDX files). A {@code .npy} array is used as stored,

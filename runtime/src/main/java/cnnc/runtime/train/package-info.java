@@ -12,6 +12,9 @@
  *
  * <p>Weights and gradients are flat {@code float[]}s keyed {@code <layer>.<weight>} (Keras names, as the autodiff pass
  * produces them). Depends on {@code cnnc.runtime.io} (safetensors, atomic writes), {@code cnnc.compiler.ir.Tensor}
- * and {@code cnnc.compiler.diag.Suggestions} (did-you-mean); not on models or generated code.
+ * and {@code cnnc.compiler.diag.Suggestions} (did-you-mean). {@code Trainer} and {@code Evaluation} run a model's
+ * generated training step and inference code through {@code cnnc.runtime.java} and read batches from
+ * {@code cnnc.runtime.data}; {@code TrainingPlot} draws the training curve with {@code java.awt} and
+ * {@code javax.imageio} (headless).
  */
 package cnnc.runtime.train;
