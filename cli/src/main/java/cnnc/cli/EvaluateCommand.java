@@ -56,7 +56,8 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!cnnc.compiler.passes.Grad.LOSSES.contains(loss)) {
-            throw new UserError("cnnc: error: unknown loss " + loss + "; known: "
+            throw new UserError("cnnc: error: unknown loss " + loss + cnnc.compiler.diag.Suggestions.didYouMean(loss,
+                    cnnc.compiler.passes.Grad.LOSSES) + "; known: "
                     + String.join(", ", cnnc.compiler.passes.Grad.LOSSES), Main.EXIT_USAGE);
         }
         if (batchSize < 1) {

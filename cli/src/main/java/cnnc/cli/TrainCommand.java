@@ -114,6 +114,11 @@ final class TrainCommand implements Callable<Integer> {
         if ((epochs != null && epochs < 1) || (steps != null && steps < 1)) {
             throw new UserError("cnnc: error: --epochs and --steps must be at least 1", Main.EXIT_USAGE);
         }
+        if (loss != null && !cnnc.compiler.passes.Grad.LOSSES.contains(loss)) {
+            throw new UserError("cnnc: error: unknown loss " + loss + cnnc.compiler.diag.Suggestions.didYouMean(loss,
+                    cnnc.compiler.passes.Grad.LOSSES) + "; known: " + String.join(", ", cnnc.compiler.passes.Grad.LOSSES),
+                    Main.EXIT_USAGE);
+        }
         if (resume && checkpointDir == null) {
             throw new UserError("cnnc: error: --resume needs --checkpoint-dir", Main.EXIT_USAGE);
         }
@@ -199,6 +204,8 @@ final class TrainCommand implements Callable<Integer> {
         } catch (InMemoryJavac.NoCompilerException e) {
             throw new UserError("cnnc: error: " + e.getMessage(), Main.EXIT_INVALID);
         }
+        // A batch larger than the data is one batch of all of it, as in Keras.
+        batchSize = Math.min(batchSize, trainData.size());
         BatchOptions options = noShuffle ? BatchOptions.inOrder(batchSize) : BatchOptions.shuffled(batchSize, seed);
         int epochCount = steps != null ? Integer.MAX_VALUE : epochs == null ? 1 : epochs;
         long remaining = steps == null ? 0 : steps;
@@ -318,8 +325,8 @@ final class TrainCommand implements Callable<Integer> {
             if (live) {
                 out.print("\r");
             }
-            out.printf(Locale.ROOT, "Epoch %d: %d steps, %.1f s, %,.0f images/s, loss %.4f, accuracy %.4f%s%n",
-                    r.epoch() + 1, r.steps(), r.seconds(), r.imagesPerSecond(), r.loss(), r.accuracy(),
+            out.printf(Locale.ROOT, "Epoch %d: %d step%s, %.1f s, %,.0f images/s, loss %.4f, accuracy %.4f%s%n",
+                    r.epoch() + 1, r.steps(), r.steps() == 1 ? "" : "s", r.seconds(), r.imagesPerSecond(), r.loss(), r.accuracy(),
                     r.validation() == null ? "" : String.format(Locale.ROOT, ", val_loss %.4f, val_accuracy %.4f",
                             r.validation().loss(), r.validation().accuracy()));
             out.flush();

@@ -23,6 +23,7 @@ public record Evaluation(double loss, double accuracy, long[][] confusion, int e
             throws IOException, InMemoryJavac.NoCompilerException {
         CompiledModel m = JavaBackend.compile(model, weights, Runtime.getRuntime().availableProcessors());
         int classes = (int) model.shapeOf(model.outputs().get(0)).dim(-1);
+        batchSize = Math.max(1, Math.min(batchSize, data.size()));
         long[][] confusion = new long[classes][classes];
         double sum = 0;
         long correct = 0;

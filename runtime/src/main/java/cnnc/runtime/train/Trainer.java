@@ -118,6 +118,9 @@ public final class Trainer {
     /** Runs one epoch over {@code data}; {@code maxSteps} ≤ 0 means all batches. */
     public EpochResult epoch(int epoch, Dataset data, BatchOptions options, long maxSteps, Dataset validation,
             Listener listener) throws IOException, DivergedException, InMemoryJavac.NoCompilerException {
+        if (options.batchSize() > data.size()) {
+            options = new BatchOptions(Math.max(1, data.size()), options.shuffle(), options.seed(), options.prefetch());
+        }
         optimizer.startEpoch(epoch);
         long start = System.nanoTime();
         int classes = (int) model.shapeOf(model.outputs().get(0)).dim(-1);
