@@ -28,6 +28,11 @@ public final class GoldenNet {
 
     public static final int[][] OUTPUT_SHAPES = {{3}};
 
+    /**
+     * Whether each output has a batch axis (weight gradients and batch moments of a training step do not: one value per batch).
+     */
+    public static final boolean[] OUTPUT_BATCHED = {true};
+
     public static final String[] WEIGHT_NAMES = {"conv.kernel", "conv.bias", "proj.kernel", "norm.gamma", "norm.beta", "norm.moving_mean", "norm.moving_variance", "probs.kernel", "probs.bias"};
 
     public static final int[][] WEIGHT_SHAPES = {{3, 3, 2, 4}, {4}, {1, 1, 4, 4}, {4}, {4}, {4}, {4}, {64, 3}, {3}};
@@ -544,7 +549,7 @@ public final class GoldenNet {
           if (inputs[i] == null || inputs[i].length < need) throw new IllegalArgumentException("input " + INPUT_NAMES[i] + " needs " + need + " floats for a batch of " + batch);
         }
         for (int i = 0; i < outputs.length; i++) {
-          long need = (long) batch * size(OUTPUT_SHAPES[i]);
+          long need = (OUTPUT_BATCHED[i] ? batch : 1) * size(OUTPUT_SHAPES[i]);
           if (outputs[i] == null || outputs[i].length < need) throw new IllegalArgumentException("output " + OUTPUT_NAMES[i] + " needs " + need + " floats for a batch of " + batch);
         }
     }
@@ -844,6 +849,15 @@ public final class GoldenNet {
         if (r == null || r.length != a.length / n) r = new float[a.length / n][n];
         for (int i = 0; i < r.length; i++) System.arraycopy(a, i * n, r[i], 0, n);
         return r;
+    }
+
+    /**
+     * The [rows, cols] matrix {@code a} transposed into {@code cols} rows of {@code rows}.
+     */
+    private static float[][] transposeInto(float[][] t, float[] a, int rows, int cols) {
+        if (t == null || t.length != cols) t = new float[cols][rows];
+        for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) t[j][i] = a[i * cols + j];
+        return t;
     }
 
     private static float[] copyInto(float[] to, float[] a) {
