@@ -33,8 +33,8 @@ final class InitCommand implements Callable<Integer> {
     public Integer call() {
         Compiler.Result r = model.compile(Pipeline.analysis(), null, spec.commandLine().getErr());
         try {
-            Safetensors.write(output, Initializers.keras(r.graph(), seed), Map.of("model", r.graph().name(),
-                    "seed", Long.toString(seed)));
+            Safetensors.write(output, Initializers.keras(r.graph(), seed), new java.util.TreeMap<>(Map.of("model", r.graph().name(),
+                    "seed", Long.toString(seed))));
         } catch (IOException e) {
             throw Loaded.ioError(output, e);
         }

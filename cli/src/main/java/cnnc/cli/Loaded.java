@@ -21,7 +21,12 @@ final class Loaded {
     /** The weights in {@code file}, checked against the model (warnings printed to {@code err}). */
     static Map<String, Tensor> weights(Graph g, Path file, PrintWriter err) {
         try {
-            Map<String, Tensor> w = Safetensors.read(file).tensors();
+            var read = Safetensors.read(file);
+            Map<String, Tensor> w = read.tensors();
+            if ("cnnc-checkpoint".equals(read.metadata().get("format"))) {
+                // A training checkpoint: its weights, without the optimizer state.
+                w.keySet().removeIf(k -> k.startsWith("optimizer/"));
+            }
             for (String warning : ModelWeights.check(g, w, file.toString())) {
                 err.println("cnnc: warning: " + warning);
             }

@@ -244,8 +244,8 @@ final class TrainCommand implements Callable<Integer> {
                     Checkpoint c = Checkpoint.of(g.name(), trainer.weights(), opt, e + 1, seed,
                             checkpoints.bestValue());
                     if (stopping != null) {
-                        c = c.withExtra(Map.of("early_stopping_wait", Integer.toString(stopping.waited()),
-                                "early_stopping_best_epoch", Integer.toString(stopping.bestEpoch())));
+                        c = c.withExtra(new java.util.TreeMap<>(Map.of("early_stopping_wait", Integer.toString(stopping.waited()),
+                                "early_stopping_best_epoch", Integer.toString(stopping.bestEpoch()))));
                     }
                     checkpoints.save(c, monitored);
                 } catch (IOException ex) {
@@ -265,8 +265,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (save != null) {
             try {
-                Safetensors.write(save, trainer.weights(), Map.of("model", g.name(), "steps",
-                        Long.toString(trainer.steps())));
+                Safetensors.write(save, trainer.weights(), new java.util.TreeMap<>(Map.of("model", g.name(), "steps",
+                        Long.toString(trainer.steps()))));
             } catch (IOException e) {
                 throw Loaded.ioError(save, e);
             }
@@ -323,7 +323,7 @@ final class TrainCommand implements Callable<Integer> {
 
         void end(Trainer.EpochResult r) {
             if (live) {
-                out.print("\r");
+                out.print("\r" + " ".repeat(110) + "\r");
             }
             out.printf(Locale.ROOT, "Epoch %d: %d step%s, %.1f s, %,.0f images/s, loss %.4f, accuracy %.4f%s%n",
                     r.epoch() + 1, r.steps(), r.steps() == 1 ? "" : "s", r.seconds(), r.imagesPerSecond(), r.loss(), r.accuracy(),

@@ -566,8 +566,7 @@ final class BackwardKernels {
             }
             default -> {
                 c.line("loss -= tv * Math.log(cp / psum);");
-                c.line(grad ? "o[oOff + r * " + k + " + q] = (float) (inside ? (tsum / psum - tv / cp) / n : tsum / psum"
-                        + " / n);" : "");
+                c.line(grad ? "o[oOff + r * " + k + " + q] = (float) (inside ? (tsum / psum - tv / cp) / n : 0);" : "");
             }
         }
         c.close();

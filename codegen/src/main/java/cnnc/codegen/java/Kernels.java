@@ -202,7 +202,7 @@ final class Kernels {
         }
         long accNeed = Math.max(f, Math.max(cm, c));
         ConvShape cs = new ConvShape(src, srcB, wp, c, k.h(), k.w(), s.h(), s.w(), d.h(), d.w(), f, mult, op,
-                wts[1] != null, op.equals("Conv2D") && lanes > 0 && f % lanes == 0 ? lanes : 0);
+                wts[1] != null, op.equals("Conv2D") && lanes > 0 && (f % lanes == 0 || f < lanes) ? lanes : 0);
         if (pool == null) {
             code.open("for (int oy = y0; oy < y1; oy++)");
             code.line("int ox = 0;");
@@ -413,6 +413,10 @@ final class Kernels {
     private static void vectorPixels(Code code, ConvShape g, long[] offsets) {
         int lanes = g.lanes();
         int count = offsets.length;
+        if (g.f() < lanes) {
+            maskedPixels(code, g, offsets);
+            return;
+        }
         int vectors = Math.max(1, Math.min(g.f() / lanes, 16 / count));
         while ((g.f() / lanes) % vectors != 0) {
             vectors--;
@@ -459,12 +463,53 @@ final class Kernels {
     }
 
     /**
+     * Fewer output channels than lanes (LeNet's 6): one masked vector per pixel holds all the channels, still in a
+     * register across the taps.
+     */
+    private static void maskedPixels(Code code, ConvShape g, long[] offsets) {
+        int count = offsets.length;
+        code.line("final jdk.incubator.vector.VectorMask<Float> m = S.indexInRange(0, " + g.f() + ");");
+        for (int p = 0; p < count; p++) {
+            code.line("FloatVector v" + p + " = " + (g.bias() ? "FloatVector.fromArray(S, bias, 0, m)"
+                    : "FloatVector.zero(S)") + ";");
+        }
+        code.open("for (int i = 0; i < " + g.kh() + "; i++)");
+        code.open("for (int j = 0; j < " + g.kw() + "; j++)");
+        code.line("int x = " + Expr.plus(g.srcB(), Expr.times(Expr.plus(Expr.times(
+                Expr.plus(Expr.lin("oy", g.sh(), 0), Expr.lin("i", g.dh(), 0)), g.wp()),
+                Expr.plus(Expr.lin("ox", g.sw(), 0), Expr.lin("j", g.dw(), 0))), g.c())) + ";");
+        code.line("int r = (i * " + g.kw() + " + j) * " + g.c() + ";");
+        code.open("for (int ci = 0; ci < " + g.c() + "; ci++)");
+        code.line("FloatVector w = FloatVector.fromArray(S, k[r + ci], 0, m);");
+        for (int p = 0; p < count; p++) {
+            code.line("v" + p + " = FloatVector.broadcast(S, " + g.src() + "[x + " + (offsets[p] == 0 ? ""
+                    : offsets[p] + " + ") + "ci]).fma(w, v" + p + ");");
+        }
+        code.close().close().close();
+        for (int p = 0; p < count; p++) {
+            code.line("v" + p + ".intoArray(" + ACC[p] + ", 0, m);");
+        }
+    }
+
+    /**
      * Finishes a computed row in place: the anchor's activation (softmax over the row), then the epilogue; extras of
      * residual adds are read at {@code at + fo} of the example.
      */
-    private static void finish(Code code, Epilogue ep, Activation act, int f, String acc, String at) {
+    private void finish(Code code, Epilogue ep, Activation act, int f, String acc, String at) {
         if (act == Activation.SOFTMAX) {
             rowSoftmax(code, acc, "0", f);
+        }
+        if (lanes > 0 && (act == Activation.TANH || act == Activation.SIGMOID)) {
+            // Transcendentals through the Vector API's (SVML) lanewise forms: many times faster than Math.exp.
+            code.open("for (int t = 0; t < " + f + "; t += " + lanes + ")");
+            code.line("final jdk.incubator.vector.VectorMask<Float> tm = S.indexInRange(t, " + f + ");");
+            code.line("FloatVector tv = FloatVector.fromArray(S, " + acc + ", t, tm);");
+            code.line(act == Activation.TANH ? "tv = tv.lanewise(jdk.incubator.vector.VectorOperators.TANH);"
+                    : "tv = FloatVector.broadcast(S, 1f).div(tv.neg().lanewise(jdk.incubator.vector.VectorOperators.EXP)"
+                            + ".add(1f));");
+            code.line("tv.intoArray(" + acc + ", t, tm);");
+            code.close();
+            act = Activation.LINEAR;
         }
         String pointwise = Pointwise.activation(act == Activation.SOFTMAX ? Activation.LINEAR : act, "v");
         String tail = ep.emit("v", "fo", at + " + fo");

@@ -47,6 +47,13 @@ public final class AtomicFiles {
         if (Files.isDirectory(absolute)) {
             throw new IOException("cannot write " + target + ": it is a folder");
         }
+        if (Files.exists(absolute) && !Files.isRegularFile(absolute)) {
+            // A device or pipe (/dev/null, a FIFO): written in place; renaming over it would replace it with a file.
+            try (OutputStream out = Files.newOutputStream(absolute)) {
+                body.accept(out);
+            }
+            return;
+        }
         Path temp;
         try {
             temp = createTemp(dir, absolute.getFileName().toString());

@@ -141,7 +141,7 @@ public final class Losses {
                                     tsum += target(t, r, j, k, sparse);
                                 }
                                 boolean inside = pv > EPSILON && pv < 1 - EPSILON;
-                                out.data()[at] = inside ? (tsum / psum - tv / cp) / n : tsum / psum / n;
+                                out.data()[at] = inside ? (tsum / psum - tv / cp) / n : 0;
                             }
                         }
                     }
