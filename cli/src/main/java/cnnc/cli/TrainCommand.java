@@ -86,6 +86,10 @@ final class TrainCommand implements Callable<Integer> {
             + " curve (loss and accuracy per epoch) as FILE.png next to it.")
     Path log;
 
+    @Option(names = "--threads", paramLabel = "T", description = "Replicas a batch is split across (default: all"
+            + " processors; 1 for models with trainable BatchNormalization, which need whole-batch statistics).")
+    Integer threads;
+
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write DIR/last.safetensors (weights and"
             + " optimizer state) after every epoch and DIR/best.safetensors when the monitored loss (val_loss with"
             + " validation data, else loss) improves.")
@@ -118,6 +122,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("cnnc: error: unknown loss " + loss + cnnc.compiler.diag.Suggestions.didYouMean(loss,
                     cnnc.compiler.passes.Grad.LOSSES) + "; known: " + String.join(", ", cnnc.compiler.passes.Grad.LOSSES),
                     Main.EXIT_USAGE);
+        }
+        if (threads != null && threads < 1) {
+            throw new UserError("cnnc: error: --threads must be at least 1", Main.EXIT_USAGE);
         }
         if (resume && checkpointDir == null) {
             throw new UserError("cnnc: error: --resume needs --checkpoint-dir", Main.EXIT_USAGE);
@@ -197,7 +204,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         Trainer trainer;
         try {
-            trainer = new Trainer(g, loss, w, opt, seed);
+            trainer = new Trainer(g, loss, w, opt, seed,
+                    threads != null ? threads : Runtime.getRuntime().availableProcessors());
             trainer.resumeAt(firstStep);
         } catch (IllegalArgumentException e) {
             throw new UserError("cnnc: error: " + e.getMessage(), Main.EXIT_INVALID);

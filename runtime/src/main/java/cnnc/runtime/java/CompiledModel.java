@@ -34,6 +34,19 @@ public final class CompiledModel {
         return model;
     }
 
+    /** Another instance of the same generated class (no recompilation), with these weights and threads. */
+    public CompiledModel replica(float[][] weights, int threads) {
+        try {
+            return new CompiledModel(model, instance.getClass().getConstructor(float[][].class, int.class)
+                    .newInstance(weights, threads));
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            Throwable c = e.getCause();
+            throw c instanceof RuntimeException r ? r : new IllegalStateException(c);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Replaces the weights (in the model's weight order, Keras layouts); the kernels repack them. */
     public void setWeights(float[][] weights) {
         try {

@@ -24,6 +24,11 @@ import java.util.Map;
  * batch moments (moving = momentum·moving + (1-momentum)·batch, with the biased batch variance); after each epoch
  * the validation data, if any, is evaluated with the inference model.
  *
+ * <p>With several threads, a model without trainable BatchNormalization splits each batch across replicas of the
+ * training step (data parallelism): the gradient of the mean loss is the examples-weighted mean of the replicas'
+ * gradients, so the step is the same up to float rounding. Models with trainable BatchNormalization run whole
+ * batches on one thread, so that batch statistics are those of the whole batch (as Keras).
+ *
  * <p>Call order: {@link #Trainer}, then {@link #epoch} once per epoch, then {@link #weights()}.
  */
 public final class Trainer {
@@ -66,6 +71,12 @@ public final class Trainer {
      */
     public Trainer(Graph model, String loss, Map<String, Tensor> initial, Optimizer optimizer, long seed)
             throws InMemoryJavac.NoCompilerException {
+        this(model, loss, initial, optimizer, seed, 1);
+    }
+
+    /** @param threads replicas of the training step a batch is split across (1 for models that train BN) */
+    public Trainer(Graph model, String loss, Map<String, Tensor> initial, Optimizer optimizer, long seed, int threads)
+            throws InMemoryJavac.NoCompilerException {
         if (model.inputs().size() != 1) {
             throw new IllegalArgumentException("training takes models with one input; " + model.name() + " has "
                     + model.inputs().size());
@@ -89,6 +100,105 @@ public final class Trainer {
             shapes.put(k, v.shape());
         });
         this.step = JavaBackend.compileTraining(train, tensors(), JavaBackend.vectorLanes());
+        boolean batchStatistics = train.outputs().stream().anyMatch(o -> o.endsWith("/moments"));
+        int count = batchStatistics ? 1 : Math.max(1, threads);
+        this.replicas = new CompiledModel[count];
+        replicas[0] = step;
+        for (int r = 1; r < count; r++) {
+            replicas[r] = step.replica(orderedWeights(), 1);
+        }
+        this.pool = count > 1 ? java.util.concurrent.Executors.newFixedThreadPool(count - 1, task -> {
+            Thread t = new Thread(task, "cnnc-train");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+    }
+
+    private final CompiledModel[] replicas;
+    private final java.util.concurrent.ExecutorService pool;
+    private float[][][] replicaIn;
+    private float[][][] replicaOut;
+
+    private float[][] orderedWeights() {
+        List<String> order = step.model().weightNames();
+        float[][] w = new float[order.size()][];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = weights.get(order.get(i));
+        }
+        return w;
+    }
+
+    /**
+     * Runs the training step on a batch of n, split across the replicas when there are several: each runs a slice;
+     * batched outputs are gathered in place, weight gradients combined as Σ (n_i/n)·g_i.
+     */
+    private void runStep(float[][] in, float[][] out, int n, int batchCapacity) {
+        int r = replicas.length;
+        if (r == 1 || n < 2 * r) {
+            step.run(in, out, n);
+            return;
+        }
+        List<Boolean> batched = step.model().outputBatched();
+        int[] sizesIn = new int[in.length];
+        for (int i = 0; i < in.length; i++) {
+            sizesIn[i] = in[i].length / Math.max(1, batchCapacity);
+        }
+        if (replicaIn == null) {
+            int slice = (batchCapacity + r - 1) / r;
+            replicaIn = new float[r][in.length][];
+            replicaOut = new float[r][out.length][];
+            for (int k = 0; k < r; k++) {
+                for (int i = 0; i < in.length; i++) {
+                    replicaIn[k][i] = new float[sizesIn[i] * slice];
+                }
+                for (int o = 0; o < out.length; o++) {
+                    replicaOut[k][o] = new float[batched.get(o) ? out[o].length / batchCapacity * slice : out[o].length];
+                }
+            }
+        }
+        List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
+        for (int k = 0; k < r; k++) {
+            int b0 = n * k / r;
+            int b1 = n * (k + 1) / r;
+            for (int i = 0; i < in.length; i++) {
+                System.arraycopy(in[i], b0 * sizesIn[i], replicaIn[k][i], 0, (b1 - b0) * sizesIn[i]);
+            }
+            final int kk = k;
+            if (k == 0) {
+                continue;
+            }
+            pending.add(pool.submit(() -> replicas[kk].run(replicaIn[kk], replicaOut[kk], b1 - b0)));
+        }
+        replicas[0].run(replicaIn[0], replicaOut[0], n / r);
+        for (java.util.concurrent.Future<?> f : pending) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            }
+        }
+        for (int o = 0; o < out.length; o++) {
+            if (batched.get(o)) {
+                int per = out[o].length / batchCapacity;
+                for (int k = 0; k < r; k++) {
+                    int b0 = n * k / r;
+                    int b1 = n * (k + 1) / r;
+                    System.arraycopy(replicaOut[k][o], 0, out[o], b0 * per, (b1 - b0) * per);
+                }
+            } else {
+                java.util.Arrays.fill(out[o], 0f);
+                for (int k = 0; k < r; k++) {
+                    float share = (float) ((double) (n * (k + 1) / r - n * k / r) / n);
+                    float[] g = replicaOut[k][o];
+                    for (int i = 0; i < out[o].length; i++) {
+                        out[o][i] += share * g[i];
+                    }
+                }
+            }
+        }
     }
 
     public String loss() {
@@ -138,13 +248,15 @@ public final class Trainer {
         long correct = 0;
         long seen = 0;
         int batches = 0;
+        float[] targetBuffer = new float[sparse ? options.batchSize() : options.batchSize() * classes];
+        float[] keyBuffer = new float[options.batchSize()];
         try (Batches it = Batches.open(data, options, epoch)) {
             int total = maxSteps > 0 ? (int) Math.min(maxSteps, it.batchCount()) : it.batchCount();
             while (it.hasNext() && batches < total) {
                 Batch b = it.next();
                 int n = b.size();
                 in[names.indexOf(input)] = b.images();
-                float[] target = new float[sparse ? n : n * classes];
+                float[] target = targetBuffer;
                 for (int i = 0; i < n; i++) {
                     if (sparse) {
                         target[i] = b.labels()[i];
@@ -154,13 +266,13 @@ public final class Trainer {
                 }
                 in[names.indexOf("target")] = target;
                 if (keyed) {
-                    float[] keys = new float[n];
+                    float[] keys = keyBuffer;
                     for (int i = 0; i < n; i++) {
                         keys[i] = (float) ((seed * 31 + steps * options.batchSize() + i) % (1 << 24));
                     }
                     in[names.indexOf("dropout_key")] = keys;
                 }
-                step.run(in, out, n);
+                runStep(in, out, n, options.batchSize());
                 double batchLoss = 0;
                 float[] perExample = out[train.outputs().indexOf("loss")];
                 for (int i = 0; i < n; i++) {
@@ -222,12 +334,10 @@ public final class Trainer {
                 var[c] = (float) (momentum * var[c] + (1 - momentum) * m[mean.length + c]);
             }
         }
-        List<String> order = step.model().weightNames();
-        float[][] w = new float[order.size()][];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = weights.get(order.get(i));
+        float[][] w = orderedWeights();
+        for (CompiledModel replica : replicas) {
+            replica.setWeights(w);
         }
-        step.setWeights(w);
     }
 
     static List<String> inputsOf(Graph g) {
