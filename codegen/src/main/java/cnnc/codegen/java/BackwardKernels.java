@@ -8,7 +8,6 @@ import cnnc.compiler.ir.Shape;
 import cnnc.compiler.ir.ShapeException;
 import cnnc.compiler.ops.Activation;
 import cnnc.compiler.ops.Windows;
-import com.squareup.javapoet.MethodSpec;
 import java.util.List;
 import java.util.Map;
 
@@ -575,10 +574,5 @@ final class BackwardKernels {
         }
         c.close();
         return c.toString();
-    }
-
-    /** The method for a backward node (parameters as {@link Kernels}). */
-    static MethodSpec.Builder withBody(MethodSpec.Builder m, String body) {
-        return m.addCode(body);
     }
 }

@@ -339,8 +339,4 @@ public final class Trainer {
             replica.setWeights(w);
         }
     }
-
-    static List<String> inputsOf(Graph g) {
-        return new ArrayList<>(g.inputs().stream().map(i -> i.name()).toList());
-    }
 }
