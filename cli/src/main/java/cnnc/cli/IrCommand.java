@@ -17,7 +17,7 @@ final class IrCommand implements Callable<Integer> {
     ModelOptions model;
 
     @Option(names = "--after", paramLabel = "PASS", description = "The pass to stop after: ${COMPLETION-CANDIDATES}"
-            + " (default: the last).", completionCandidates = PassNames.class)
+            + " (default: fuse; grad builds the training graph).", completionCandidates = PassNames.class)
     String after;
 
     @CommandLine.Spec
