@@ -85,7 +85,8 @@ final class Idx {
                 throw new FileFormatException(file, "has a negative dimension in its header: "
                         + (shape[d] & 0xFFFFFFFFL));
             }
-            total *= shape[d];
+            // Each factor is below 2^31, so stopping once past 2^31 keeps the product from overflowing a long.
+            total = Math.min(total * shape[d], 1L << 31);
         }
         if (shape[0] == 0) {
             throw new FileFormatException(file, "holds no " + noun + " (its header says 0)");
@@ -95,8 +96,8 @@ final class Idx {
         }
         String promise = shape[0] + " " + noun + (rank == 3 ? " of " + shape[1] + "x" + shape[2] : "");
         if (total > Integer.MAX_VALUE - 16) {
-            throw new FileFormatException(file, "is too large: " + promise + " is " + total
-                    + " bytes, more than cnnc can hold in one array");
+            throw new FileFormatException(file, "is too large: " + promise + " is more bytes than cnnc can hold in "
+                    + "one array (2 GiB)");
         }
         long headerBytes = 4 + 4L * dims;
         byte[] data;

@@ -157,7 +157,13 @@ class IdxFilesTest {
                         + "interrupted download?)"),
                 Arguments.of("images", DataFixtures.gzip(Arrays.copyOf(images, 40)), "is truncated: its header "
                         + "promises 5 images of 4x3 (60 bytes), but the data ends after 24 bytes"),
-                Arguments.of("images", badGzip, "is not valid gzip data ("));
+                Arguments.of("images", badGzip, "is not valid gzip data ("),
+                // (2^31 - 1) * 2^30 * 2^30 wraps a long to -2^60: once read as a negative array length
+                Arguments.of("images", DataFixtures.gzip(DataFixtures.idx(new int[] {0x7fffffff, 0x40000000,
+                        0x40000000}, new byte[4])), "is too large: 2147483647 images of 1073741824x1073741824 is more "
+                        + "bytes than cnnc can hold in one array (2 GiB)"),
+                Arguments.of("images", DataFixtures.idx(new int[] {70_000, 200, 200}, new byte[4]), "is too large: "
+                        + "70000 images of 200x200 is more bytes than cnnc can hold in one array (2 GiB)"));
     }
 
     @ParameterizedTest
