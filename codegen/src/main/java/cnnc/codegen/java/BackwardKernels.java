@@ -175,6 +175,10 @@ final class BackwardKernels {
             return c.toString();
         }
         int taps = g.kh() * g.kw() * g.c();
+        int wide = g.ow() + (g.kw() - 1) * g.dw();
+        if (g.sw() == 1 && (long) taps * g.ow() * last + (long) g.h() * wide * last * g.c() <= 1 << 16) {
+            return convFilterExpanded(c, g, x, last);
+        }
         String acc = packing.scratch("dkernel", taps, last);
         String dy = packing.scratch("dy", 1, last);
         c.line("final float[][] acc = this." + acc + ";");
@@ -204,6 +208,59 @@ final class BackwardKernels {
         return c.toString();
     }
 
+    /**
+     * Conv2D's filter gradient for stride-1 rows with few output channels F, where a loop over F alone is too short
+     * for C2 to vectorize: each input row of each channel is first expanded to {@code xe[px·F + f] = x[px]} (zero in
+     * the padding), so that every tap (i, j, c) becomes one long same-index update over an output row,
+     * {@code acc[t][ox·F + f] += xe[y][(ox + j·dw)·F + f]·dy[oy][ox·F + f]}, with j·dw·F a literal offset; the sums
+     * over ox come last. Costs one store per input element and output channel, against kh·kw multiply-adds.
+     */
+    private String convFilterExpanded(Code c, Win g, Shape x, int last) {
+        int taps = g.kh() * g.kw() * g.c();
+        int rowLen = g.ow() * last;
+        int wide = g.ow() + (g.kw() - 1) * g.dw();
+        String acc = packing.scratch("dkernel", taps, rowLen);
+        String xe = packing.scratch("xe", g.h() * g.c(), wide * last);
+        String dy = packing.scratch("dy", 1, rowLen);
+        c.line("final float[][] acc = this." + acc + ";");
+        c.line("final float[][] xe = this." + xe + ";");
+        c.line("final float[] dy = this." + dy + "[0];");
+        c.open("for (int t = 0; t < " + taps + "; t++)").line("java.util.Arrays.fill(acc[t], 0f);").close();
+        c.open("for (int b = 0; b < n; b++)");
+        c.line("int xB = i0Off + b * " + x.size() + ";");
+        c.line("int dyB = i1Off + b * " + (long) g.oh() * rowLen + ";");
+        c.open("for (int y = 0; y < " + g.h() + "; y++)");
+        c.open("for (int ci = 0; ci < " + g.c() + "; ci++)");
+        c.line("final float[] e = xe[y * " + g.c() + " + ci];");
+        c.open("for (int px = 0; px < " + wide + "; px++)");
+        c.line("int sx = px - " + g.left() + ";");
+        c.line("float v = sx >= 0 && sx < " + g.w() + " ? i0[xB + (y * " + g.w() + " + sx) * " + g.c() + " + ci] : 0f;");
+        c.open("for (int f = 0; f < " + last + "; f++)").line("e[px * " + last + " + f] = v;").close();
+        c.close().close().close();
+        c.open("for (int oy = 0; oy < " + g.oh() + "; oy++)");
+        c.line("System.arraycopy(i1, dyB + oy * " + rowLen + ", dy, 0, " + rowLen + ");");
+        c.open("for (int i = 0; i < " + g.kh() + "; i++)");
+        c.line("int y = " + g.iy("oy", "i") + ";");
+        c.open("if (y < 0 || y >= " + g.h() + ")").line("continue;").close();
+        c.open("for (int ci = 0; ci < " + g.c() + "; ci++)");
+        c.line("final float[] e = xe[y * " + g.c() + " + ci];");
+        for (int j = 0; j < g.kw(); j++) {
+            int shift = j * g.dw() * last;
+            c.line("final float[] a" + j + " = acc[(i * " + g.kw() + " + " + j + ") * " + g.c() + " + ci];");
+            c.open("for (int q = 0; q < " + rowLen + "; q++)")
+                    .line("a" + j + "[q] += e[" + (shift == 0 ? "q" : "q + " + shift) + "] * dy[q];").close();
+        }
+        c.close().close().close().close();
+        c.open("for (int t = 0; t < " + taps + "; t++)");
+        c.line("final float[] a = acc[t];");
+        c.open("for (int f = 0; f < " + last + "; f++)");
+        c.line("float sum = 0f;");
+        c.open("for (int ox = 0; ox < " + g.ow() + "; ox++)").line("sum += a[ox * " + last + " + f];").close();
+        c.line("o[oOff + t * " + last + " + f] = sum;");
+        c.close().close();
+        return c.toString();
+    }
+
     private String biasGrad(Node n) {
         long ch = n.shape().dim(0);
         long rows = size(n, 0) / ch;
@@ -218,7 +275,8 @@ final class BackwardKernels {
 
     /**
      * dx[r, :] = Σ_u dy[r, u]·Kᵀ[u, :]: axpy over the input units with the kernel transposed at packing time, so that
-     * the inner loop is the same-index form C2 vectorizes (a dot product per input unit would not be).
+     * the inner loop is the same-index form C2 vectorizes (a dot product per input unit would not be). Four rows of
+     * dx at a time share each load of Kᵀ, over column blocks of 1024 that keep the four accumulators in L1.
      */
     private String denseInput(Node n) {
         Shape k = shape(n.attrs(), "kernel_shape");
@@ -226,49 +284,84 @@ final class BackwardKernels {
         int units = (int) k.dim(1);
         long rows = size(n, 0) / units;
         String kt = packing.transposed(n.attrs().getString("layer"), "kernel", inner, units);
-        String acc = packing.scratch("dx", 1, inner);
+        String acc = packing.scratch("dx", 4, inner);
         Code c = new Code();
         c.line("final float[][] kt = this." + kt + ";");
-        c.line("final float[] acc = this." + acc + "[0];");
-        c.open("for (int r = 0; r < n * " + rows + "; r++)");
+        c.line("final float[] a0 = this." + acc + "[0];");
+        c.line("final float[] a1 = this." + acc + "[1];");
+        c.line("final float[] a2 = this." + acc + "[2];");
+        c.line("final float[] a3 = this." + acc + "[3];");
+        c.line("int rows = n * " + rows + ";");
+        c.open("for (int lo = 0; lo < " + inner + "; lo += 256)");
+        c.line("int hi = Math.min(" + inner + ", lo + 256);");
+        c.open("for (int r = 0; r < rows; r += 4)");
+        c.line("int m = Math.min(4, rows - r);");
         c.line("int d = i0Off + r * " + units + ";");
-        c.line("java.util.Arrays.fill(acc, 0f);");
+        c.open("for (int i = lo; i < hi; i++)").line("a0[i] = 0f;").line("a1[i] = 0f;").line("a2[i] = 0f;")
+                .line("a3[i] = 0f;").close();
         c.open("for (int u = 0; u < " + units + "; u++)");
-        c.line("float g = i0[d + u];");
+        c.line("float g0 = i0[d + u];");
+        c.line("float g1 = m > 1 ? i0[d + " + units + " + u] : 0f;");
+        c.line("float g2 = m > 2 ? i0[d + " + 2L * units + " + u] : 0f;");
+        c.line("float g3 = m > 3 ? i0[d + " + 3L * units + " + u] : 0f;");
         c.line("final float[] row = kt[u];");
-        c.open("for (int i = 0; i < " + inner + "; i++)").line("acc[i] += g * row[i];").close();
-        c.close();
-        c.line("System.arraycopy(acc, 0, o, oOff + r * " + inner + ", " + inner + ");");
-        c.close();
+        c.open("for (int i = lo; i < hi; i++)");
+        c.line("float kv = row[i];");
+        c.line("a0[i] += g0 * kv;").line("a1[i] += g1 * kv;").line("a2[i] += g2 * kv;").line("a3[i] += g3 * kv;");
+        c.close().close();
+        c.line("System.arraycopy(a0, lo, o, oOff + r * " + inner + " + lo, hi - lo);");
+        c.line("if (m > 1) System.arraycopy(a1, lo, o, oOff + (r + 1) * " + inner + " + lo, hi - lo);");
+        c.line("if (m > 2) System.arraycopy(a2, lo, o, oOff + (r + 2) * " + inner + " + lo, hi - lo);");
+        c.line("if (m > 3) System.arraycopy(a3, lo, o, oOff + (r + 3) * " + inner + " + lo, hi - lo);");
+        c.close().close();
         return c.toString();
     }
 
     /**
-     * dK[i, :] = Σ_r x[r, i]·dy[r, :], accumulated in rows that start at index 0 (with dy's row copied to a buffer
-     * that does too), so that C2 vectorizes the update; copied out once at the end.
+     * dK[i, :] = Σ_r x[r, i]·dy[r, :], accumulated in rows that start at index 0, four examples per update (their dy
+     * rows copied to buffers that start at index 0 too), so that C2 vectorizes it and each accumulator row is
+     * loaded and stored once per four examples; blocks of 64 rows keep the accumulators in L1. Copied out per block.
      */
     private String denseKernel(Node n) {
         Shape k = shape(n.attrs(), "kernel_shape");
         int inner = (int) k.dim(0);
         int units = (int) k.dim(1);
         long rows = size(n, 0) / inner;
-        String acc = packing.scratch("dkernel", inner, units);
-        String dy = packing.scratch("dy", 1, units);
+        String acc = packing.scratch("dkernel", Math.min(64, inner), units);
+        String dy = packing.scratch("dy", 4, units);
         Code c = new Code();
         c.line("final float[][] acc = this." + acc + ";");
-        c.line("final float[] dy = this." + dy + "[0];");
-        c.open("for (int i = 0; i < " + inner + "; i++)").line("java.util.Arrays.fill(acc[i], 0f);").close();
-        c.open("for (int r = 0; r < n * " + rows + "; r++)");
+        c.line("final float[] d0 = this." + dy + "[0];");
+        c.line("final float[] d1 = this." + dy + "[1];");
+        c.line("final float[] d2 = this." + dy + "[2];");
+        c.line("final float[] d3 = this." + dy + "[3];");
+        c.line("int rows = n * " + rows + ";");
+        c.open("for (int lo = 0; lo < " + inner + "; lo += 64)");
+        c.line("int hi = Math.min(" + inner + ", lo + 64);");
+        c.open("for (int i = lo; i < hi; i++)").line("java.util.Arrays.fill(acc[i - lo], 0f);").close();
+        c.open("for (int r = 0; r < rows; r += 4)");
+        c.line("int m = Math.min(4, rows - r);");
+        c.line("System.arraycopy(i1, i1Off + r * " + units + ", d0, 0, " + units + ");");
+        c.line("if (m > 1) System.arraycopy(i1, i1Off + (r + 1) * " + units + ", d1, 0, " + units + ");"
+                + " else java.util.Arrays.fill(d1, 0f);");
+        c.line("if (m > 2) System.arraycopy(i1, i1Off + (r + 2) * " + units + ", d2, 0, " + units + ");"
+                + " else java.util.Arrays.fill(d2, 0f);");
+        c.line("if (m > 3) System.arraycopy(i1, i1Off + (r + 3) * " + units + ", d3, 0, " + units + ");"
+                + " else java.util.Arrays.fill(d3, 0f);");
         c.line("int xi = i0Off + r * " + inner + ";");
-        c.line("System.arraycopy(i1, i1Off + r * " + units + ", dy, 0, " + units + ");");
-        c.open("for (int i = 0; i < " + inner + "; i++)");
-        c.line("float xv = i0[xi + i];");
-        c.open("if (xv == 0f)").line("continue;").close();
-        c.line("final float[] row = acc[i];");
-        c.open("for (int u = 0; u < " + units + "; u++)").line("row[u] += xv * dy[u];").close();
+        c.open("for (int i = lo; i < hi; i++)");
+        c.line("float x0 = i0[xi + i];");
+        c.line("float x1 = m > 1 ? i0[xi + " + inner + " + i] : 0f;");
+        c.line("float x2 = m > 2 ? i0[xi + " + 2L * inner + " + i] : 0f;");
+        c.line("float x3 = m > 3 ? i0[xi + " + 3L * inner + " + i] : 0f;");
+        c.open("if (x0 == 0f && x1 == 0f && x2 == 0f && x3 == 0f)").line("continue;").close();
+        c.line("final float[] row = acc[i - lo];");
+        c.open("for (int u = 0; u < " + units + "; u++)")
+                .line("row[u] += x0 * d0[u] + x1 * d1[u] + x2 * d2[u] + x3 * d3[u];").close();
         c.close().close();
-        c.open("for (int i = 0; i < " + inner + "; i++)")
-                .line("System.arraycopy(acc[i], 0, o, oOff + i * " + units + ", " + units + ");").close();
+        c.open("for (int i = lo; i < hi; i++)")
+                .line("System.arraycopy(acc[i - lo], 0, o, oOff + i * " + units + ", " + units + ");").close();
+        c.close();
         return c.toString();
     }
 
@@ -283,6 +376,9 @@ final class BackwardKernels {
         Win g = window(x, k, s, IntPair.square(1), p);
         String kind = a.getString("kind");
         Code c = new Code();
+        if (kind.equals("MAX")) {
+            return maxPoolingGrad(c, g);
+        }
         c.line("java.util.Arrays.fill(o, oOff, oOff + n * " + x.size() + ", 0f);");
         c.open("for (int b = 0; b < n; b++)");
         c.line("int xB = i0Off + b * " + x.size() + ";");
@@ -308,6 +404,35 @@ final class BackwardKernels {
             default -> c.open(loop).line(cell).line("if (norm != 0) o[oB + at] += (float) (grad * i0[xB + at] / norm);")
                     .close();
         }
+        c.close().close().close().close();
+        return c.toString();
+    }
+
+    /** Each dy goes to its window's first arg-max (ties: the first in row-major order, as the reference). */
+    private static String maxPoolingGrad(Code c, Win g) {
+        long xSize = (long) g.h() * g.w() * g.c();
+        c.line("java.util.Arrays.fill(o, oOff, oOff + n * " + xSize + ", 0f);");
+        c.open("for (int b = 0; b < n; b++)");
+        c.line("int xB = i0Off + b * " + xSize + ";");
+        c.line("int dyB = i1Off + b * " + (long) g.oh() * g.ow() * g.c() + ";");
+        c.line("int oB = oOff + b * " + xSize + ";");
+        c.open("for (int oy = 0; oy < " + g.oh() + "; oy++)");
+        c.open("for (int ox = 0; ox < " + g.ow() + "; ox++)");
+        c.line("int d = dyB + (oy * " + g.ow() + " + ox) * " + g.c() + ";");
+        c.open("for (int ch = 0; ch < " + g.c() + "; ch++)");
+        c.line("int best = -1;");
+        c.line("float top = 0f;");
+        c.open("for (int i = 0; i < " + g.kh() + "; i++)");
+        c.line("int y = " + g.iy("oy", "i") + ";");
+        c.open("if (y < 0 || y >= " + g.h() + ")").line("continue;").close();
+        c.open("for (int j = 0; j < " + g.kw() + "; j++)");
+        c.line("int x = " + g.ix("ox", "j") + ";");
+        c.open("if (x < 0 || x >= " + g.w() + ")").line("continue;").close();
+        c.line("int at = (y * " + g.w() + " + x) * " + g.c() + " + ch;");
+        c.line("float v = i0[xB + at];");
+        c.open("if (best < 0 || v > top)").line("best = at;").line("top = v;").close();
+        c.close().close();
+        c.line("o[oB + best] += i1[d + ch];");
         c.close().close().close().close();
         return c.toString();
     }

@@ -202,6 +202,18 @@ public final class JavaGenerator {
                 .addJavadoc("Replaces the weights (in {@link #WEIGHT_NAMES} order, Keras layouts), e.g. after a"
                         + " training step; allocates nothing for same-sized kernels.\n")
                 .addParameter(float[][].class, "w").addCode("checkWeights(w);\npack(w);\n").build());
+        CodeBlock.Builder share = CodeBlock.builder();
+        for (String f : packing.fields()) {
+            share.addStatement("this.$N = other.$N", f, f);
+        }
+        for (String f : packing.matrixFields()) {
+            share.addStatement("this.$N = other.$N", f, f);
+        }
+        type.addMethod(MethodSpec.methodBuilder("shareWeights").addModifiers(Modifier.PUBLIC, Modifier.SYNCHRONIZED)
+                .addJavadoc("Reads {@code other}'s packed weights from now on, without a copy, so that {@link "
+                        + "#setWeights} on {@code other} reaches this instance too: replicas of one model running on"
+                        + " other threads pack once. Call neither while the other runs.\n")
+                .addParameter(self, "other").addCode(share.build()).build());
         for (Kernel k : emitted) {
             type.addMethod(k.method());
         }

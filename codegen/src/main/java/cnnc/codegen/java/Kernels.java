@@ -557,20 +557,39 @@ final class Kernels {
             code.line("final float[] " + ACC[p] + " = ws.acc[" + p + "];");
         }
         code.line("int rows = n * " + rowsPerExample + ";");
-        code.line("int r = 0;");
         boolean vector = lanes > 0 && u >= lanes;
+        // Plain loops reload the kernel for every four rows: over kernels larger than L2 they run in blocks of
+        // kernel rows that stay in L2 (256 KiB), the partial sums parked in the output between blocks.
+        int kBlock = Math.max(64, (1 << 16) / u);
+        boolean blocked = !vector && kk > kBlock && !ep.readsExtras();
+        if (blocked) {
+            code.open("for (int kb = 0; kb < " + kk + "; kb += " + kBlock + ")");
+            code.line("int ke = Math.min(" + kk + ", kb + " + kBlock + ");");
+        }
+        code.line("int r = 0;");
         for (int block : new int[] {PIXELS, 1}) {
             code.open(block == 1 ? "for (; r < rows; r++)" : "for (; r + " + block + " <= rows; r += " + block + ")");
             if (vector) {
                 denseVector(code, block, kk, u, wts[1] != null);
             }
+            if (blocked) {
+                code.open("if (kb > 0)");
+                for (int p = 0; p < block; p++) {
+                    code.line("System.arraycopy(o, oOff + (r + " + p + ") * " + u + ", " + ACC[p] + ", 0, " + u
+                            + ");");
+                }
+                code.close().open("else");
+            }
             for (int p = 0; p < block && !vector; p++) {
                 code.line(wts[1] != null ? "System.arraycopy(bias, 0, " + ACC[p] + ", 0, " + u + ");"
                         : "java.util.Arrays.fill(" + ACC[p] + ", 0, " + u + ", 0f);");
             }
+            if (blocked) {
+                code.close();
+            }
             if (!vector) {
                 code.line("int xi = i0Off + r * " + kk + ";");
-                code.open("for (int ki = 0; ki < " + kk + "; ki++)");
+                code.open(blocked ? "for (int ki = kb; ki < ke; ki++)" : "for (int ki = 0; ki < " + kk + "; ki++)");
                 for (int p = 0; p < block; p++) {
                     code.line("float x" + p + " = i0[xi + " + (p == 0 ? "" : (long) p * kk + " + ") + "ki];");
                 }
@@ -592,11 +611,20 @@ final class Kernels {
                     code.line("int at = (row" + p + " - b * " + rowsPerExample + ") * " + u + ";");
                     finish(code, ep, act, u, ACC[p], "at");
                     code.close();
+                } else if (blocked) {
+                    Code last = new Code();
+                    finish(last, ep, act, u, ACC[p], "0");
+                    if (!last.toString().isBlank()) {
+                        code.open("if (ke == " + kk + ")").line(last.toString()).close();
+                    }
                 } else {
                     finish(code, ep, act, u, ACC[p], "0");
                 }
                 code.line("System.arraycopy(" + ACC[p] + ", 0, o, oOff + row" + p + " * " + u + ", " + u + ");");
             }
+            code.close();
+        }
+        if (blocked) {
             code.close();
         }
         return new Kernel(m.addCode(code.toString()).build(), 0, 0, u);

@@ -180,11 +180,18 @@ final class Support {
                         + "for (int i = 0; i < r.length; i++) System.arraycopy(a, i * n, r[i], 0, n);\n"
                         + "return r;\n").build());
         t.addMethod(MethodSpec.methodBuilder("transposeInto").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("The [rows, cols] matrix {@code a} transposed into {@code cols} rows of {@code rows}.\n")
+                .addJavadoc("The [rows, cols] matrix {@code a} transposed into {@code cols} rows of {@code rows}, 32"
+                        + " source rows at a time so that they stay in the L1 cache.\n")
                 .returns(float[][].class).addParameter(float[][].class, "t").addParameter(float[].class, "a")
                 .addParameter(int.class, "rows").addParameter(int.class, "cols")
                 .addCode("if (t == null || t.length != cols) t = new float[cols][rows];\n"
-                        + "for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) t[j][i] = a[i * cols + j];\n"
+                        + "for (int i0 = 0; i0 < rows; i0 += 32) {\n"
+                        + "  int i1 = Math.min(rows, i0 + 32);\n"
+                        + "  for (int j = 0; j < cols; j++) {\n"
+                        + "    float[] tj = t[j];\n"
+                        + "    for (int i = i0; i < i1; i++) tj[i] = a[i * cols + j];\n"
+                        + "  }\n"
+                        + "}\n"
                         + "return t;\n").build());
         t.addMethod(MethodSpec.methodBuilder("copyInto").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .returns(float[].class).addParameter(float[].class, "to").addParameter(float[].class, "a")

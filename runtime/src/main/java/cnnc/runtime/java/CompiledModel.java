@@ -47,6 +47,24 @@ public final class CompiledModel {
         }
     }
 
+    /**
+     * Another instance of the model for another thread that reads this one's packed weights (no copy), so that
+     * {@link #setWeights} on this instance reaches it too; {@code weights} only build it. Neither instance may run
+     * while the weights are set.
+     */
+    public CompiledModel sharingReplica(float[][] weights, int threads) {
+        CompiledModel r = replica(weights, threads);
+        try {
+            MethodHandles.publicLookup().findVirtual(instance.getClass(), "shareWeights",
+                    MethodType.methodType(void.class, instance.getClass())).invoke(r.instance, instance);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        return r;
+    }
+
     /** Replaces the weights (in the model's weight order, Keras layouts); the kernels repack them. */
     public void setWeights(float[][] weights) {
         try {

@@ -47,38 +47,39 @@ public final class Adam extends SlotOptimizer {
         this(new ConstantLearningRate(0.001), 0.9, 0.999, 1e-7, false);
     }
 
+    /**
+     * In float32 and in Keras' operation order ({@code m += (g - m) * (1 - beta_1)}, ...), as TensorFlow runs it;
+     * the common case has no branch, so that C2 vectorizes it.
+     */
     @Override
-    void update(float[] w, float[] g, float[][] slots, double lr, long t) {
+    void update(float[] w, float[] g, float[][] slots, double lr, long t, int from, int to) {
         float[] m = slots[0];
         float[] v = slots[1];
-        float[] vhat = amsgrad ? slots[2] : null;
-        double alpha = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
-        if (vhat == null) {
-            // The common case, without the branch, so that C2 can vectorize it.
-            double b1 = beta1;
-            double b2 = beta2;
-            double eps = epsilon;
-            for (int i = 0; i < w.length; i++) {
-                double gi = g[i];
-                double mi = b1 * m[i] + (1 - b1) * gi;
-                double vi = b2 * v[i] + (1 - b2) * gi * gi;
-                m[i] = (float) mi;
-                v[i] = (float) vi;
-                w[i] = (float) (w[i] - alpha * mi / (Math.sqrt(vi) + eps));
+        float alpha = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+        float c1 = (float) (1 - beta1);
+        float c2 = (float) (1 - beta2);
+        float eps = (float) epsilon;
+        if (!amsgrad) {
+            for (int i = from; i < to; i++) {
+                float gi = g[i];
+                float mi = m[i] + (gi - m[i]) * c1;
+                float vi = v[i] + (gi * gi - v[i]) * c2;
+                m[i] = mi;
+                v[i] = vi;
+                w[i] -= mi * alpha / ((float) Math.sqrt(vi) + eps);
             }
             return;
         }
-        for (int i = 0; i < w.length; i++) {
-            double gi = g[i];
-            double mi = beta1 * m[i] + (1 - beta1) * gi;
-            double vi = beta2 * v[i] + (1 - beta2) * gi * gi;
-            m[i] = (float) mi;
-            v[i] = (float) vi;
-            if (vhat != null) {
-                vi = Math.max(vhat[i], vi);
-                vhat[i] = (float) vi;
-            }
-            w[i] = (float) (w[i] - alpha * mi / (Math.sqrt(vi) + epsilon));
+        float[] vhat = slots[2];
+        for (int i = from; i < to; i++) {
+            float gi = g[i];
+            float mi = m[i] + (gi - m[i]) * c1;
+            float vi = v[i] + (gi * gi - v[i]) * c2;
+            m[i] = mi;
+            v[i] = vi;
+            float vh = Math.max(vhat[i], vi);
+            vhat[i] = vh;
+            w[i] -= mi * alpha / ((float) Math.sqrt(vh) + eps);
         }
     }
 

@@ -65,11 +65,11 @@ public final class RmsProp extends SlotOptimizer {
     }
 
     @Override
-    void update(float[] w, float[] g, float[][] slots, double lr, long t) {
+    void update(float[] w, float[] g, float[][] slots, double lr, long t, int from, int to) {
         float[] velocity = slots[0];
         float[] mom = momentum > 0 ? slots[1] : null;
         float[] average = centered ? slots[slots.length - 1] : null;
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             double gi = g[i];
             double vi = rho * velocity[i] + (1 - rho) * gi * gi;
             velocity[i] = (float) vi;

@@ -37,19 +37,22 @@ public final class Sgd extends SlotOptimizer {
         this(new ConstantLearningRate(0.01), 0.0, false);
     }
 
+    /** In float32, as TensorFlow runs it. */
     @Override
-    void update(float[] w, float[] g, float[][] slots, double lr, long t) {
+    void update(float[] w, float[] g, float[][] slots, double lr, long t, int from, int to) {
+        float rate = (float) lr;
         if (momentum == 0) {
-            for (int i = 0; i < w.length; i++) {
-                w[i] = (float) (w[i] - lr * g[i]);
+            for (int i = from; i < to; i++) {
+                w[i] -= rate * g[i];
             }
             return;
         }
+        float mu = (float) momentum;
         float[] m = slots[0];
-        for (int i = 0; i < w.length; i++) {
-            double v = momentum * m[i] - lr * g[i];
-            m[i] = (float) v;
-            w[i] = (float) (nesterov ? w[i] + momentum * v - lr * g[i] : w[i] + v);
+        for (int i = from; i < to; i++) {
+            float v = mu * m[i] - rate * g[i];
+            m[i] = v;
+            w[i] = nesterov ? w[i] + mu * v - rate * g[i] : w[i] + v;
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * What every optimizer here shares: the step count, the learning rate, per-weight state as named float32 slots
@@ -26,14 +27,18 @@ abstract class SlotOptimizer implements Optimizer {
         this.slotNames = List.copyOf(slotNames);
     }
 
+    /** Weights at least this long are updated in slices on several threads. */
+    private static final int SLICE = 1 << 15;
+
     /**
-     * Updates one weight in place.
+     * Updates elements [from, to) of one weight in place. Each element's update depends on that element only, so
+     * slices may run concurrently and the result does not depend on how the weight was sliced.
      *
      * @param slots this weight's slots, in {@link #slotNames()} order, each as long as {@code w}
      * @param lr    the learning rate of this step
      * @param t     the step number, 1 for the first step ({@code iterations + 1}, Keras' {@code local_step})
      */
-    abstract void update(float[] w, float[] g, float[][] slots, double lr, long t);
+    abstract void update(float[] w, float[] g, float[][] slots, double lr, long t, int from, int to);
 
     /** Keras' names of the slots this optimizer keeps per weight, in a fixed order; may be empty. */
     final List<String> slotNames() {
@@ -67,8 +72,16 @@ abstract class SlotOptimizer implements Optimizer {
         double lr = learningRate.at(iterations, epoch);
         for (Map.Entry<String, float[]> e : grads.entrySet()) {
             float[] w = weights.get(e.getKey());
+            float[] g = e.getValue();
             float[][] s = slots.computeIfAbsent(e.getKey(), k -> new float[slotNames.size()][w.length]);
-            update(w, e.getValue(), s, lr, iterations + 1);
+            long t = iterations + 1;
+            if (w.length < 2 * SLICE) {
+                update(w, g, s, lr, t, 0, w.length);
+            } else {
+                int parts = (w.length + SLICE - 1) / SLICE;
+                IntStream.range(0, parts).parallel().forEach(p -> update(w, g, s, lr, t, p * SLICE,
+                        Math.min(w.length, (p + 1) * SLICE)));
+            }
         }
         iterations++;
     }

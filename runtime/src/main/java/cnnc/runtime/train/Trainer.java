@@ -105,7 +105,7 @@ public final class Trainer {
         this.replicas = new CompiledModel[count];
         replicas[0] = step;
         for (int r = 1; r < count; r++) {
-            replicas[r] = step.replica(orderedWeights(), 1);
+            replicas[r] = step.sharingReplica(orderedWeights(), 1);
         }
         this.pool = count > 1 ? java.util.concurrent.Executors.newFixedThreadPool(count - 1, task -> {
             Thread t = new Thread(task, "cnnc-train");
@@ -334,9 +334,6 @@ public final class Trainer {
                 var[c] = (float) (momentum * var[c] + (1 - momentum) * m[mean.length + c]);
             }
         }
-        float[][] w = orderedWeights();
-        for (CompiledModel replica : replicas) {
-            replica.setWeights(w);
-        }
+        step.setWeights(orderedWeights());
     }
 }

@@ -77,4 +77,34 @@ class AdamTest {
                 java.util.List.copyOf(adam.state().keySet()));
         assertEquals(3f, adam.state().get("iterations").data()[0]);
     }
+
+    @Test
+    void largeWeightsUpdatedInSlicesFollowTheRuleAtEveryElement() {
+        // 200,003 elements: several slices of 2^15 on the worker threads and a short last one.
+        int n = 200_003;
+        float[] w = new float[n];
+        float[] g = new float[n];
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < n; i++) {
+            w[i] = (float) random.nextGaussian();
+            g[i] = (float) random.nextGaussian();
+        }
+        float[] w0 = w.clone();
+        Adam adam = new Adam(new ConstantLearningRate(0.01), 0.9, 0.999, 1e-7, false);
+        Map<String, float[]> weights = new LinkedHashMap<>(Map.of("w", w));
+        adam.step(weights, Map.of("w", g));
+        adam.step(weights, Map.of("w", g));
+        double alpha = 0.01 * Math.sqrt(1 - 0.999 * 0.999) / (1 - 0.9 * 0.9);
+        for (int i = 0; i < n; i++) {
+            double m1 = 0.1 * g[i];
+            double v1 = 0.001 * g[i] * g[i];
+            double w1 = w0[i] - 0.01 * Math.sqrt(0.001) / 0.1 * m1 / (Math.sqrt(v1) + 1e-7);
+            double m2 = 0.9 * m1 + 0.1 * g[i];
+            double v2 = 0.999 * v1 + 0.001 * g[i] * g[i];
+            double w2 = w1 - alpha * m2 / (Math.sqrt(v2) + 1e-7);
+            if (Math.abs(w2 - w[i]) > 1e-6 * Math.max(1, Math.abs(w2))) {
+                assertEquals(w2, w[i], 1e-6, "element " + i);
+            }
+        }
+    }
 }
