@@ -261,14 +261,33 @@ final class BackwardKernels {
         return c.toString();
     }
 
+    /**
+     * db[f] = Σ over rows of dy[row, f]. Few channels make a loop over f too short to vectorize, so dy is summed in
+     * chunks of whole rows copied to a buffer at index 0 (C2 vectorizes only same-index loops), into partial sums
+     * that are folded per channel at the end.
+     */
     private String biasGrad(Node n) {
         long ch = n.shape().dim(0);
         long rows = size(n, 0) / ch;
+        int chunk = (int) (ch * Math.max(1, 1024 / ch));
+        String acc = packing.scratch("dbias", 2, chunk);
         Code c = new Code();
-        c.line("java.util.Arrays.fill(o, oOff, oOff + " + ch + ", 0f);");
-        c.open("for (int r = 0; r < n * " + rows + "; r++)");
-        c.line("int d = i0Off + r * " + ch + ";");
-        c.open("for (int f = 0; f < " + ch + "; f++)").line("o[oOff + f] += i0[d + f];").close();
+        c.line("final float[] acc = this." + acc + "[0];");
+        c.line("final float[] buf = this." + acc + "[1];");
+        c.line("java.util.Arrays.fill(acc, 0f);");
+        c.line("long total = (long) n * " + rows * ch + ";");
+        c.line("int e = 0;");
+        c.open("for (; e + " + chunk + " <= total; e += " + chunk + ")");
+        c.line("System.arraycopy(i0, i0Off + e, buf, 0, " + chunk + ");");
+        c.open("for (int q = 0; q < " + chunk + "; q++)").line("acc[q] += buf[q];").close();
+        c.close();
+        c.open("for (; e < total; e += " + ch + ")");
+        c.open("for (int f = 0; f < " + ch + "; f++)").line("acc[f] += i0[i0Off + e + f];").close();
+        c.close();
+        c.open("for (int f = 0; f < " + ch + "; f++)");
+        c.line("float sum = 0f;");
+        c.open("for (int k = 0; k < " + chunk / ch + "; k++)").line("sum += acc[k * " + ch + " + f];").close();
+        c.line("o[oOff + f] = sum;");
         c.close();
         return c.toString();
     }
@@ -411,6 +430,40 @@ final class BackwardKernels {
     /** Each dy goes to its window's first arg-max (ties: the first in row-major order, as the reference). */
     private static String maxPoolingGrad(Code c, Win g) {
         long xSize = (long) g.h() * g.w() * g.c();
+        boolean inside = g.top() == 0 && g.left() == 0 && (g.oh() - 1) * g.sh() + (g.kh() - 1) * g.dh() < g.h()
+                && (g.ow() - 1) * g.sw() + (g.kw() - 1) * g.dw() < g.w();
+        if (inside && g.kh() * g.kw() <= 16) {
+            // Every window lies inside the input: the taps are literal offsets from the window's corner.
+            c.line("java.util.Arrays.fill(o, oOff, oOff + n * " + xSize + ", 0f);");
+            c.open("for (int b = 0; b < n; b++)");
+            c.line("int xB = i0Off + b * " + xSize + ";");
+            c.line("int dyB = i1Off + b * " + (long) g.oh() * g.ow() * g.c() + ";");
+            c.line("int oB = oOff + b * " + xSize + ";");
+            c.open("for (int oy = 0; oy < " + g.oh() + "; oy++)");
+            c.open("for (int ox = 0; ox < " + g.ow() + "; ox++)");
+            c.line("int corner = (oy * " + (long) g.sh() * g.w() + " + ox * " + g.sw() + ") * " + g.c() + ";");
+            c.line("int xc = xB + corner;");
+            c.line("int d = dyB + (oy * " + g.ow() + " + ox) * " + g.c() + ";");
+            c.open("for (int ch = 0; ch < " + g.c() + "; ch++)");
+            c.line("float top = i0[xc + ch];");
+            c.line("int best = 0;");
+            for (int i = 0; i < g.kh(); i++) {
+                for (int j = 0; j < g.kw(); j++) {
+                    long off = ((long) i * g.dh() * g.w() + (long) j * g.dw()) * g.c();
+                    if (off == 0) {
+                        continue;
+                    }
+                    // Selects, not branches: which tap wins is data, and mispredicted branches cost more.
+                    c.line("float v" + off + " = i0[xc + " + off + " + ch];");
+                    c.line("boolean g" + off + " = v" + off + " > top;");
+                    c.line("best = g" + off + " ? " + off + " : best;");
+                    c.line("top = g" + off + " ? v" + off + " : top;");
+                }
+            }
+            c.line("o[oB + corner + best + ch] += i1[d + ch];");
+            c.close().close().close().close();
+            return c.toString();
+        }
         c.line("java.util.Arrays.fill(o, oOff, oOff + n * " + xSize + ", 0f);");
         c.open("for (int b = 0; b < n; b++)");
         c.line("int xB = i0Off + b * " + xSize + ";");
@@ -450,8 +503,8 @@ final class BackwardKernels {
             case "scale" -> Expr.f(a.getDouble("scale"));
             default -> switch (Activation.byName(a.getString("fn"))) {
                 case LINEAR -> "1f";
-                case RELU -> "v > 0f ? 1f : 0f";
-                case RELU6 -> "v > 0f && v < 6f ? 1f : 0f";
+                case RELU -> step("v");
+                case RELU6 -> step("v") + " * " + step("6f - v");
                 case LEAKY_RELU -> "v >= 0f ? 1f : 0.2f";
                 case ELU -> "v > 0f ? 1f : (float) Math.exp(v)";
                 case TANH -> "(float) (1.0 - Math.pow(1.0 - 2.0 / (Math.exp(2.0 * v) + 1.0), 2))";
@@ -462,11 +515,26 @@ final class BackwardKernels {
             };
         };
         Code c = new Code();
+        // C2 vectorizes only when all three arrays are indexed alike, which they are when no offset is given.
+        c.open("if (i0Off == 0 && i1Off == 0 && oOff == 0)");
+        c.open("for (int e = 0; e < n * " + n.shape().size() + "; e++)");
+        c.line("float v = i0[e];");
+        c.line("o[e] = i1[e] * (" + d + ");");
+        c.close().close().open("else");
         c.open("for (int e = 0; e < n * " + n.shape().size() + "; e++)");
         c.line("float v = i0[i0Off + e];");
         c.line("o[oOff + e] = i1[i1Off + e] * (" + d + ");");
-        c.close();
+        c.close().close();
         return c.toString();
+    }
+
+    /**
+     * 1f where {@code x} > 0, else 0f (NaN stays NaN), with no comparison: the product is at least 1 for any
+     * positive float (the smallest subnormal gives 2^-149 · 2^252 = 2^103), and the clamp makes it exactly 1; C2
+     * vectorizes this where it does not vectorize a conditional.
+     */
+    private static String step(String x) {
+        return "Math.min(Math.max((" + x + ") * 0x1p126f * 0x1p126f, 0f), 1f)";
     }
 
     private String softmaxGrad(Node n) {
