@@ -38,8 +38,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "SPEC", description = "As for train.")
     String data;
 
-    @Option(names = "--loss", paramLabel = "NAME", defaultValue = "sparse_categorical_crossentropy",
-            description = "Keras loss to report (default: sparse_categorical_crossentropy).")
+    @Option(names = "--loss", paramLabel = "NAME", description = "Keras loss to report (default: the model's train"
+            + " block's, else sparse_categorical_crossentropy after a softmax, else mean_squared_error).")
     String loss;
 
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "256", description = "Batch size (default: 256).")
@@ -55,7 +55,7 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!cnnc.compiler.passes.Grad.LOSSES.contains(loss)) {
+        if (loss != null && !cnnc.compiler.passes.Grad.LOSSES.contains(loss)) {
             throw new UserError("cnnc: error: unknown loss " + loss + cnnc.compiler.diag.Suggestions.didYouMean(loss,
                     cnnc.compiler.passes.Grad.LOSSES) + "; known: "
                     + String.join(", ", cnnc.compiler.passes.Grad.LOSSES), Main.EXIT_USAGE);
@@ -63,7 +63,10 @@ final class EvaluateCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new UserError("cnnc: error: --batch-size must be at least 1", Main.EXIT_USAGE);
         }
-        Graph g = model.compile(Pipeline.analysis(), null, err).graph();
+        cnnc.compiler.Compiler.Result compiled = model.compile(Pipeline.analysis(), null, err);
+        Graph g = compiled.graph();
+        String loss = this.loss != null ? this.loss : compiled.training() != null && compiled.training().loss() != null
+                ? compiled.training().loss() : cnnc.compiler.passes.Grad.defaultLoss(g);
         Map<String, Tensor> w = Loaded.weights(g, weights, err);
         Split split = DataOptions.load(data, g);
         Dataset set = split.test().orElse(split.train());

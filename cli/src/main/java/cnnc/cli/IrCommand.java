@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code cnnc ir FILE [--after PASS]}: the IR as text after a pass of the pipeline. */
 @Command(name = "ir", mixinStandardHelpOptions = true, description = "Print the IR after a compiler pass (grad: the"
-        + " training graph, with the default loss).")
+        + " training graph, with the loss of the model's train block, else the default loss).")
 final class IrCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;

@@ -188,6 +188,31 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void theTrainBlocksLossIsReportedByDefault() {
+        String withBlock = QUAD.replace("Dense(4, activation=softmax)\n",
+                "Dense(4, activation=softmax)\n  train { loss = mean_squared_error }\n");
+        Path m = writeText(dir, "quad_mse.cnn", withBlock);
+        Graph g = graph(QUAD);
+        Map<String, Tensor> w = randomWeights(g, 93);
+        Path weights = safetensors(dir.resolve("w.safetensors"), w);
+        Data data = TrainFixtures.quadrants(dir, 40, 94);
+        Map<String, Object> o = json(cnnc("evaluate", m, "--weights", weights, "--data", data.spec(), "--json"));
+        Tensor p = Interpreter.run(g, w, Map.of("input", data.x())).get(g.outputs().get(0));
+        double mse = 0;
+        for (int i = 0; i < 40; i++) {
+            for (int c = 0; c < 4; c++) {
+                double d = p.data()[i * 4 + c] - (c == data.label(i) ? 1 : 0);
+                mse += d * d / 4;
+            }
+        }
+        assertEquals(mse / 40, ((Number) o.get("loss")).doubleValue(), 1e-5, "mean squared error, the block's loss");
+        Map<String, Object> flag = json(cnnc("evaluate", m, "--weights", weights, "--data", data.spec(), "--loss",
+                "sparse_categorical_crossentropy", "--json"));
+        assertEquals(expected(g, w, data).loss(), ((Number) flag.get("loss")).doubleValue(), 1e-5,
+                "--loss overrides the block");
+    }
+
+    @Test
     void idxFolderIsEvaluatedOnItsTestSplit() {
         Path m = writeText(dir, "quad.cnn", QUAD);
         Path weights = safetensors(dir.resolve("w.safetensors"), randomWeights(graph(QUAD), 101));

@@ -128,6 +128,17 @@ class ExitStatusTest {
     }
 
     @Test
+    void irAfterGradUsesTheTrainBlocksLoss() throws IOException {
+        String model = "model M {\n  input [4, 4, 1]\n  Flatten()\n  Dense(3, activation=softmax)\n%s}\n";
+        Cli block = Cli.run("ir", Cli.file(dir, "mse.cnn", model.formatted("  train { loss = mean_squared_error }\n"))
+                .toString(), "--after", "grad");
+        assertEquals(0, block.status(), block::toString);
+        assertTrue(block.out().contains("%loss = Loss(kind=mean_squared_error"), block::toString);
+        Cli none = Cli.run("ir", Cli.file(dir, "plain.cnn", model.formatted("")).toString(), "--after", "grad");
+        assertTrue(none.out().contains("%loss = SoftmaxCrossEntropy("), none::toString);
+    }
+
+    @Test
     void irAfterLowerPrintsTheGraph() throws IOException {
         Cli r = Cli.run("ir", Cli.file(dir, "good.cnn", GOOD).toString(), "--after", "lower");
         assertEquals(0, r.status(), r::toString);

@@ -27,7 +27,8 @@ public final class Compiler {
 
     /**
      * Compiles {@code bytes} (the file named {@code fileName}), selecting {@code model} (null: the only model), and
-     * runs {@code pipeline} up to pass {@code after} (null: all).
+     * runs {@code pipeline} up to pass {@code after} (null: all); an autodiff pass without a loss takes the model's
+     * {@code train} block's.
      */
     public static Result compile(String fileName, byte[] bytes, String model, Pipeline pipeline, String after)
             throws CompileException {
@@ -49,7 +50,7 @@ public final class Compiler {
         if (g == null || diags.hasErrors()) {
             throw new CompileException(diags);
         }
-        g = pipeline.run(g, after, diags);
+        g = pipeline.withModelLoss(training == null ? null : training.loss()).run(g, after, diags);
         if (g == null || diags.hasErrors()) {
             throw new CompileException(diags);
         }

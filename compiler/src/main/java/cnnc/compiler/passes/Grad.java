@@ -70,7 +70,7 @@ public final class Grad implements Pass {
         String output = g.outputs().get(0);
         Node out = byName.get(output);
         Shape outShape = g.shapeOf(output);
-        String kind = loss != null ? loss : softmaxInput(out) != null ? LOSSES.get(0) : "mean_squared_error";
+        String kind = loss != null ? loss : defaultLoss(g);
         boolean sparse = kind.equals("sparse_categorical_crossentropy");
         if ((sparse || kind.equals("categorical_crossentropy")) && outShape.rank() != 1) {
             diags.error(g.span(), kind + " needs a model output of one axis (class scores), but `" + output
@@ -102,6 +102,23 @@ public final class Grad implements Pass {
             }
         }
         return new Graph(g.name(), inputs, all, outputs, g.span());
+    }
+
+    /** This pass's loss; null for the default of the graph ({@link #defaultLoss}). */
+    public String loss() {
+        return loss;
+    }
+
+    /**
+     * The loss a shaped inference graph trains with when none is named: sparse categorical cross-entropy after a
+     * softmax output, else mean squared error.
+     */
+    public static String defaultLoss(Graph g) {
+        String output = g.outputs().get(0);
+        Node out = g.nodes().stream().filter(n -> n.name().equals(output)).findFirst().orElse(null);
+        boolean softmax = out != null && (softmaxInput(out) != null || (out.attrs().has("activation")
+                && out.attrs().get("activation", Activation.class) == Activation.SOFTMAX));
+        return softmax ? LOSSES.get(0) : "mean_squared_error";
     }
 
     /** The logits feeding a softmax output (an Activation(softmax) or last-axis Softmax), or null. */

@@ -21,7 +21,10 @@ public final class Pipeline {
         return new Pipeline(List.of(new InferShapes()));
     }
 
-    /** The training graph: shapes, then reverse-mode autodiff with {@code loss} (null: the default). */
+    /**
+     * The training graph: shapes, then reverse-mode autodiff with {@code loss} (null: the model's {@code train}
+     * block's loss when {@link cnnc.compiler.Compiler} compiles it, else {@link Grad#defaultLoss}).
+     */
     public static Pipeline training(String loss) {
         return new Pipeline(List.of(new InferShapes(), new Grad(loss)));
     }
@@ -29,6 +32,21 @@ public final class Pipeline {
     /** Everything inference code generation needs: shapes, then fusion. */
     public static Pipeline inference() {
         return new Pipeline(List.of(new InferShapes(), new Fuse()));
+    }
+
+    /**
+     * This pipeline with {@code loss} for every autodiff pass that names none: a model's {@code train} block's loss
+     * (null: unchanged).
+     */
+    public Pipeline withModelLoss(String loss) {
+        if (loss == null) {
+            return this;
+        }
+        List<Pass> out = new ArrayList<>();
+        for (Pass p : passes) {
+            out.add(p instanceof Grad grad && grad.loss() == null ? new Grad(loss) : p);
+        }
+        return new Pipeline(out);
     }
 
     public List<String> names() {
