@@ -11,16 +11,20 @@ final class DatasetChecks {
         if (modelClasses < 1) {
             throw new IllegalArgumentException("a model has at least one class, not " + modelClasses);
         }
-        String outputs = "the model's output has " + modelClasses + (modelClasses == 1 ? " class" : " classes");
+        // One output is a binary classifier (Keras' Dense(1, activation="sigmoid")): class numbers 0 and 1.
+        boolean binary = modelClasses == 1 && !data.oneHotLabels();
+        String outputs = binary ? "the model has one output, a binary classifier's (labels 0 or 1)"
+                : "the model's output has " + modelClasses + (modelClasses == 1 ? " class" : " classes");
         if (data.oneHotLabels() && data.classes() != modelClasses) {
             throw new DataException(data.labelSource() + ": labels are one-hot rows of " + data.classes()
                     + " values, " + outputs);
         }
+        int top = binary ? 1 : modelClasses - 1;
         for (int i = 0; i < data.size(); i++) {
             int label = data.label(i);
-            if (label >= modelClasses) {
+            if (label > top) {
                 throw new DataException(data.labelSource() + ": label " + label + " at " + data.exampleName(i)
-                        + " is outside 0.." + (modelClasses - 1) + ", " + outputs);
+                        + " is outside 0.." + top + ", " + outputs);
             }
         }
     }

@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * A model's loss, accuracy and confusion matrix on a data set, computed with the inference model (moving
  * statistics, no dropout), as Keras' {@code evaluate}. {@code confusion[t][p]} counts examples of true class t
- * predicted as p.
+ * predicted as p; a model with one output is a binary classifier (2 classes, class 1 above 0.5).
  */
 public record Evaluation(double loss, double accuracy, long[][] confusion, int examples) {
 
@@ -24,7 +24,9 @@ public record Evaluation(double loss, double accuracy, long[][] confusion, int e
         CompiledModel m = JavaBackend.compile(model, weights, Runtime.getRuntime().availableProcessors());
         int classes = (int) model.shapeOf(model.outputs().get(0)).dim(-1);
         batchSize = Math.max(1, Math.min(batchSize, data.size()));
-        long[][] confusion = new long[classes][classes];
+        // One output is a binary classifier: class 1 where it is above 0.5.
+        boolean binary = classes == 1;
+        long[][] confusion = binary ? new long[2][2] : new long[classes][classes];
         double sum = 0;
         long correct = 0;
         int seen = 0;
@@ -44,7 +46,10 @@ public record Evaluation(double loss, double accuracy, long[][] confusion, int e
                             best = c;
                         }
                     }
-                    if (b.labels()[i] >= 0 && b.labels()[i] < classes) {
+                    if (binary) {
+                        best = out[0][i] > 0.5f ? 1 : 0;
+                    }
+                    if (b.labels()[i] >= 0 && b.labels()[i] < confusion.length) {
                         confusion[b.labels()[i]][best]++;
                     }
                     seen++;

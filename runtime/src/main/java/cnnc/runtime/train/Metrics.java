@@ -3,13 +3,16 @@ package cnnc.runtime.train;
 /**
  * Keras' default accuracy for a loss: categorical (arg-max equals the label) for the cross-entropies, binary
  * (each output thresholded at 0.5 equals its target, all outputs) for binary cross-entropy; mean squared error has
- * no accuracy (always false).
+ * no accuracy (always false). A model with one output is a binary classifier: its target is the label, 0 or 1.
  */
 final class Metrics {
     private Metrics() {}
 
     static boolean correct(String loss, float[] predictions, int example, int classes, int label, float[] targets) {
         int base = example * classes;
+        if (classes == 1 && loss.equals("binary_crossentropy")) {
+            return (predictions[example] > 0.5f) == (label > 0);
+        }
         if (loss.equals("binary_crossentropy")) {
             for (int c = 0; c < classes; c++) {
                 if ((predictions[base + c] > 0.5f) != (targets[base + c] > 0.5f)) {
@@ -35,6 +38,14 @@ final class Metrics {
         int base = example * classes;
         double eps = 1e-7;
         double sum = 0;
+        if (classes == 1 && (loss.equals("binary_crossentropy") || loss.equals("mean_squared_error"))) {
+            double t = label;
+            if (loss.equals("mean_squared_error")) {
+                return (p[example] - t) * (p[example] - t);
+            }
+            double q = Math.min(Math.max(p[example], eps), 1 - eps);
+            return -(t * Math.log(q) + (1 - t) * Math.log(1 - q));
+        }
         switch (loss) {
             case "mean_squared_error" -> {
                 for (int c = 0; c < classes; c++) {

@@ -258,7 +258,8 @@ public final class Trainer {
                 in[names.indexOf(input)] = b.images();
                 float[] target = targetBuffer;
                 for (int i = 0; i < n; i++) {
-                    if (sparse) {
+                    if (sparse || classes == 1) {
+                        // A class number, or a binary classifier's 0/1 target for its one output.
                         target[i] = b.labels()[i];
                     } else {
                         System.arraycopy(b.targets(), i * classes, target, i * classes, classes);
