@@ -72,14 +72,16 @@ public record TrainingSettings(String loss, String optimizer, Span optimizerSpan
             }
             if (key.equals("optimizer")) {
                 String name = x.call() != null ? x.call().callee() : x.value() instanceof Expr.Ident id ? id.name()
-                        : x.value() instanceof Expr.StrLit sl ? sl.value() : null;
+                        : x.value() instanceof Expr.StrLit sl ? callee(sl.value()) : null;
                 if (name == null) {
                     diags.error(at, "expected an optimizer like `adam` or `sgd(learning_rate=0.01, momentum=0.9)`");
                 } else if (!OPTIMIZERS.contains(name.toLowerCase(Locale.ROOT))) {
                     diags.error(x.call() != null ? x.call().calleeSpan() : at, "unknown optimizer `" + name + "`"
                             + Suggestions.didYouMean(name, OPTIMIZERS) + " (known: sgd, adam, rmsprop)");
                 } else {
-                    optimizer = x.call() != null ? AstPrinter.call(x.call()) : name;
+                    // A string holds the command line's spec, which may nest schedule calls.
+                    optimizer = x.call() != null ? AstPrinter.call(x.call())
+                            : x.value() instanceof Expr.StrLit sl ? sl.value().strip() : name;
                     optimizerSpan = at;
                 }
                 continue;
@@ -140,5 +142,11 @@ public record TrainingSettings(String loss, String optimizer, Span optimizerSpan
         }
         return new TrainingSettings(loss, optimizer, optimizerSpan, batch, epochs, split,
                 metrics == null ? List.of() : List.copyOf(metrics), st.span());
+    }
+
+    /** The optimizer name of a spec string: what comes before its argument list. */
+    private static String callee(String spec) {
+        int paren = spec.indexOf('(');
+        return (paren < 0 ? spec : spec.substring(0, paren)).strip();
     }
 }
