@@ -857,26 +857,35 @@ public final class GoldenNet {
     }
 
     /**
-     * Splits a row-major kernel into rows of {@code n} (the output channels), into {@code r} when it has that shape.
+     * Splits a row-major kernel into rows of {@code n} (the output channels), into {@code r} when it has that shape; large kernels in 8 parts on the common fork-join pool.
      */
     private static float[][] rowsInto(float[][] r, float[] a, int n) {
         if (r == null || r.length != a.length / n) r = new float[a.length / n][n];
-        for (int i = 0; i < r.length; i++) System.arraycopy(a, i * n, r[i], 0, n);
+        final float[][] rows = r;
+        int parts = a.length < (1 << 16) ? 1 : 8;
+        java.util.stream.IntStream.range(0, parts).parallel().forEach(p -> {
+          for (int i = rows.length * p / parts; i < rows.length * (p + 1) / parts; i++) System.arraycopy(a, i * n, rows[i], 0, n);
+        });
         return r;
     }
 
     /**
-     * The [rows, cols] matrix {@code a} transposed into {@code cols} rows of {@code rows}, 32 source rows at a time so that they stay in the L1 cache.
+     * The [rows, cols] matrix {@code a} transposed into {@code cols} rows of {@code rows}, 32 source rows at a time so that they stay in the L1 cache; large ones in up to 8 parts on the common fork-join pool.
      */
     private static float[][] transposeInto(float[][] t, float[] a, int rows, int cols) {
         if (t == null || t.length != cols) t = new float[cols][rows];
-        for (int i0 = 0; i0 < rows; i0 += 32) {
-          int i1 = Math.min(rows, i0 + 32);
-          for (int j = 0; j < cols; j++) {
-            float[] tj = t[j];
-            for (int i = i0; i < i1; i++) tj[i] = a[i * cols + j];
+        final float[][] tt = t;
+        int blocks = (rows + 31) / 32;
+        int parts = (long) rows * cols < (1 << 16) ? 1 : Math.min(8, blocks);
+        java.util.stream.IntStream.range(0, parts).parallel().forEach(p -> {
+          for (int i0 = blocks * p / parts * 32; i0 < Math.min(rows, blocks * (p + 1) / parts * 32); i0 += 32) {
+            int i1 = Math.min(rows, i0 + 32);
+            for (int j = 0; j < cols; j++) {
+              float[] tj = tt[j];
+              for (int i = i0; i < i1; i++) tj[i] = a[i * cols + j];
+            }
           }
-        }
+        });
         return t;
     }
 

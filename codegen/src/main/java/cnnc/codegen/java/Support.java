@@ -173,25 +173,37 @@ final class Support {
                 .returns(float[].class).addParameter(float[].class, "a").addCode("return a.clone();\n").build());
         t.addMethod(MethodSpec.methodBuilder("rowsInto").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("Splits a row-major kernel into rows of {@code n} (the output channels), into {@code r}"
-                        + " when it has that shape.\n")
+                        + " when it has that shape; large kernels in 8 parts on the common fork-join pool.\n")
                 .returns(float[][].class).addParameter(float[][].class, "r").addParameter(float[].class, "a")
                 .addParameter(int.class, "n")
                 .addCode("if (r == null || r.length != a.length / n) r = new float[a.length / n][n];\n"
-                        + "for (int i = 0; i < r.length; i++) System.arraycopy(a, i * n, r[i], 0, n);\n"
+                        + "final float[][] rows = r;\n"
+                        + "int parts = a.length < (1 << 16) ? 1 : 8;\n"
+                        + "java.util.stream.IntStream.range(0, parts).parallel().forEach(p -> {\n"
+                        + "  for (int i = rows.length * p / parts; i < rows.length * (p + 1) / parts; i++) "
+                        + "System.arraycopy(a, i * n, rows[i], 0, n);\n"
+                        + "});\n"
                         + "return r;\n").build());
         t.addMethod(MethodSpec.methodBuilder("transposeInto").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("The [rows, cols] matrix {@code a} transposed into {@code cols} rows of {@code rows}, 32"
-                        + " source rows at a time so that they stay in the L1 cache.\n")
+                        + " source rows at a time so that they stay in the L1 cache; large ones in up to 8 parts on the common"
+                        + " fork-join pool.\n")
                 .returns(float[][].class).addParameter(float[][].class, "t").addParameter(float[].class, "a")
                 .addParameter(int.class, "rows").addParameter(int.class, "cols")
                 .addCode("if (t == null || t.length != cols) t = new float[cols][rows];\n"
-                        + "for (int i0 = 0; i0 < rows; i0 += 32) {\n"
-                        + "  int i1 = Math.min(rows, i0 + 32);\n"
-                        + "  for (int j = 0; j < cols; j++) {\n"
-                        + "    float[] tj = t[j];\n"
-                        + "    for (int i = i0; i < i1; i++) tj[i] = a[i * cols + j];\n"
+                        + "final float[][] tt = t;\n"
+                        + "int blocks = (rows + 31) / 32;\n"
+                        + "int parts = (long) rows * cols < (1 << 16) ? 1 : Math.min(8, blocks);\n"
+                        + "java.util.stream.IntStream.range(0, parts).parallel().forEach(p -> {\n"
+                        + "  for (int i0 = blocks * p / parts * 32; i0 < Math.min(rows, blocks * (p + 1) / parts * 32);"
+                        + " i0 += 32) {\n"
+                        + "    int i1 = Math.min(rows, i0 + 32);\n"
+                        + "    for (int j = 0; j < cols; j++) {\n"
+                        + "      float[] tj = tt[j];\n"
+                        + "      for (int i = i0; i < i1; i++) tj[i] = a[i * cols + j];\n"
+                        + "    }\n"
                         + "  }\n"
-                        + "}\n"
+                        + "});\n"
                         + "return t;\n").build());
         t.addMethod(MethodSpec.methodBuilder("copyInto").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .returns(float[].class).addParameter(float[].class, "to").addParameter(float[].class, "a")

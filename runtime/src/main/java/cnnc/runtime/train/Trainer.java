@@ -189,14 +189,25 @@ public final class Trainer {
                     System.arraycopy(replicaOut[k][o], 0, out[o], b0 * per, (b1 - b0) * per);
                 }
             } else {
-                java.util.Arrays.fill(out[o], 0f);
+                float[] sum = out[o];
+                float[] shares = new float[r];
                 for (int k = 0; k < r; k++) {
-                    float share = (float) ((double) (n * (k + 1) / r - n * k / r) / n);
-                    float[] g = replicaOut[k][o];
-                    for (int i = 0; i < out[o].length; i++) {
-                        out[o][i] += share * g[i];
-                    }
+                    shares[k] = (float) ((double) (n * (k + 1) / r - n * k / r) / n);
                 }
+                int parts = sum.length < (1 << 16) ? 1 : 8;
+                final int oo = o;
+                java.util.stream.IntStream.range(0, parts).parallel().forEach(p -> {
+                    int from = (int) ((long) sum.length * p / parts);
+                    int to = (int) ((long) sum.length * (p + 1) / parts);
+                    java.util.Arrays.fill(sum, from, to, 0f);
+                    for (int k = 0; k < r; k++) {
+                        float share = shares[k];
+                        float[] g = replicaOut[k][oo];
+                        for (int i = from; i < to; i++) {
+                            sum[i] += share * g[i];
+                        }
+                    }
+                });
             }
         }
     }

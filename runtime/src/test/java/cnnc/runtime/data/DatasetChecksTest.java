@@ -32,8 +32,15 @@ class DatasetChecksTest {
         assertEquals(labelFile + ": label 12 at example 345 is outside 0..9, the model's output has 10 classes",
                 e.getMessage());
         assertDoesNotThrow(() -> data.checkLabels(14));
-        assertEquals(labelFile + ": label 12 at example 345 is outside 0..0, the model's output has 1 class",
-                assertThrows(DataException.class, () -> data.checkLabels(1)).getMessage());
+        // One output is a binary classifier: labels 0 and 1 pass, 12 does not.
+        assertEquals(labelFile + ": label 12 at example 345 is outside 0..1, the model has one output, a binary "
+                + "classifier's (labels 0 or 1)", assertThrows(DataException.class, () -> data.checkLabels(1))
+                .getMessage());
+        byte[] binary = new byte[400];
+        binary[7] = 1;
+        DataFixtures.write(labelFile, DataFixtures.idx(new int[] {400}, binary), false);
+        Dataset zeroOne = IdxFiles.find(dir, IdxFiles.DIGITS).orElseThrow().load().train();
+        assertDoesNotThrow(() -> zeroOne.checkLabels(1));
     }
 
     @Test
