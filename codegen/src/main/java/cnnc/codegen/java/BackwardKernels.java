@@ -492,7 +492,16 @@ final class BackwardKernels {
 
     private String pointwiseGrad(Node n) {
         Attrs a = n.attrs();
-        String d = switch (a.getString("fn")) {
+        String d = a.has("of") && a.getString("of").equals("output") ? switch (Activation.byName(a.getString("fn"))) {
+            // v is the activation's output y (FuseTraining), see PointwiseGrad.derivativeOfOutput.
+            case RELU -> step("v");
+            case RELU6 -> step("v") + " * " + step("6f - v");
+            case LEAKY_RELU -> "v >= 0f ? 1f : 0.2f";
+            case ELU -> "v > 0f ? 1f : v + 1f";
+            case SIGMOID -> "v * (1f - v)";
+            case TANH -> "1f - v * v";
+            default -> throw new IllegalArgumentException(a.getString("fn") + " has no derivative in its output");
+        } : switch (a.getString("fn")) {
             case "relu_layer" -> {
                 Double max = (Double) a.get("max_value");
                 String pos = max == null ? "1f" : "(v > 0f && v < " + Expr.f(max) + " ? 1f : 0f)";

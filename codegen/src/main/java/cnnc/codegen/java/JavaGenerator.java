@@ -75,12 +75,14 @@ public final class JavaGenerator {
     }
 
     /**
-     * The training step: a training graph (from the autodiff pass) rendered with every op its own kernel (pointwise
-     * forward ops as one-member groups) and the whole batch in one pass, as batch statistics and weight gradients
-     * need. Construct it with one thread; its outputs are the graph's (loss, predictions, gradients, moments).
+     * The training step: a training graph (from the autodiff pass) rendered with layers and their activations fused
+     * ({@link cnnc.compiler.passes.FuseTraining}), every other op its own kernel (pointwise forward ops as one-member
+     * groups), and the whole batch in one pass, as batch statistics and weight gradients need. Construct it with one
+     * thread; its outputs are the graph's (loss, predictions, gradients, moments).
      */
     public static JavaModel generateTraining(Graph train, Map<String, Shape> shapes, String packageName,
             String className, int lanes) {
+        train = new cnnc.compiler.passes.FuseTraining().run(train, new cnnc.compiler.diag.Diagnostics());
         List<Node> nodes = new ArrayList<>();
         for (Node n : train.nodes()) {
             cnnc.compiler.ir.FusionKind kind = n.op().fusionKind(n.attrs());

@@ -92,7 +92,8 @@ public final class FusedOp implements Op {
         List<WeightSpec> out = new ArrayList<>();
         for (Node m : members()) {
             for (WeightSpec w : m.op().weights(m.attrs(), memberInputShapes(m, inputs))) {
-                out.add(new WeightSpec(m.name() + "." + w.name(), w.shape(), w.trainable()));
+                out.add(new WeightSpec(m.op().weightLayer(m.attrs(), m.name()) + "." + w.name(), w.shape(),
+                        w.trainable()));
             }
         }
         return out;
@@ -122,7 +123,10 @@ public final class FusedOp implements Op {
         return FusionKind.OPAQUE;
     }
 
-    /** Runs the members' reference definitions in order; {@code weights} are keyed {@code <member>.<weight>}. */
+    /**
+     * Runs the members' reference definitions in order; {@code weights} are keyed {@code <layer>.<weight>}, the layer
+     * being the member's weight layer (its name, or its {@code layer} attribute in a training graph).
+     */
     @Override
     public NDArray reference(Attrs attrs, List<NDArray> inputs, Map<String, NDArray> weights) {
         Map<String, NDArray> values = new HashMap<>();
@@ -144,7 +148,7 @@ public final class FusedOp implements Op {
                 ins.add(v);
             }
             Map<String, NDArray> w = new HashMap<>();
-            String prefix = m.name() + ".";
+            String prefix = m.op().weightLayer(m.attrs(), m.name()) + ".";
             for (Map.Entry<String, NDArray> e : weights.entrySet()) {
                 if (e.getKey().startsWith(prefix) && e.getKey().indexOf('.', prefix.length()) < 0) {
                     w.put(e.getKey().substring(prefix.length()), e.getValue());

@@ -123,6 +123,32 @@ class GradProperties {
         });
     }
 
+    /**
+     * {@link FuseTraining} changes no value of the training graph: the derivatives it rewrites to read the
+     * activation's output equal the pre-activation forms (bit for bit but for elu, whose e^x becomes expm1(x) + 1).
+     */
+    @Property(tries = 60)
+    void fusingLayersWithActivationsChangesNoValue(@ForAll("nets") Net net, @ForAll("seeds") long dataSeed,
+            @ForAll @IntRange(min = 1, max = 3) int batch) {
+        Graph shaped = compile(net.text());
+        Graph train = grad(shaped, net);
+        Graph fused = new FuseTraining().run(train, new Diagnostics());
+        Data d = draw(shaped, train, net, new SplittableRandom(dataSeed), batch);
+        Map<String, NDArray> plain = Interpreter.runExact(train, d.weights(), d.inputs());
+        Map<String, NDArray> joined = Interpreter.runExact(fused, d.weights(), d.inputs());
+        assertEquals(train.outputs(), fused.outputs());
+        for (String out : train.outputs()) {
+            double[] a = plain.get(out).data();
+            double[] b = joined.get(out).data();
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(a[i], b[i], 1e-12 * Math.max(1, Math.abs(a[i])), out + "[" + i + "]\n" + net.text());
+            }
+        }
+        long groups = fused.nodes().stream().filter(n -> n.op() instanceof cnnc.compiler.ir.FusedOp).count();
+        assertEquals(train.nodes().size() - groups, fused.nodes().size(), "each group replaces two nodes");
+        Statistics.label("fused layers").collect(groups == 0 ? "none" : groups == 1 ? "one" : "several");
+    }
+
     @Property(tries = 50)
     void anUnusedBranchChangesNoGradient(@ForAll("nets") Net net, @ForAll("seeds") long branchSeed,
             @ForAll("seeds") long dataSeed, @ForAll @IntRange(min = 2, max = 4) int batch) {

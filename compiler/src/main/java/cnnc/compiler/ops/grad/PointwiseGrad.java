@@ -10,7 +10,10 @@ import java.util.Map;
 /**
  * dx = f'(x)·dy for the pointwise layers, inputs (x, dy), from the pre-activation x. Attribute {@code fn}:
  * an {@link Activation} name, {@code relu_layer} (with max_value, negative_slope, threshold), {@code leaky}
- * (negative_slope) or {@code scale} (scale, Rescaling).
+ * (negative_slope) or {@code scale} (scale, Rescaling). With {@code of=output} (set by
+ * {@link cnnc.compiler.passes.FuseTraining}) the first input is the activation's output y = f(x) instead, and the
+ * derivative is written in y: relu 1 for y > 0, relu6 1 on (0, 6), leaky_relu 1 for y ≥ 0 else 0.2, elu 1 for
+ * y > 0 else y + 1, sigmoid y(1 − y), tanh 1 − y².
  */
 final class PointwiseGrad extends GradOp {
     PointwiseGrad() {
@@ -23,10 +26,25 @@ final class PointwiseGrad extends GradOp {
         NDArray dy = in.get(1);
         NDArray dx = NDArray.zeros(x.shape());
         String fn = a.getString("fn");
+        boolean ofOutput = a.has("of") && a.getString("of").equals("output");
         for (int i = 0; i < dx.size(); i++) {
-            dx.data()[i] = dy.data()[i] * derivative(fn, a, x.data()[i]);
+            dx.data()[i] = dy.data()[i] * (ofOutput ? derivativeOfOutput(fn, x.data()[i])
+                    : derivative(fn, a, x.data()[i]));
         }
         return dx;
+    }
+
+    /** The derivative f'(x) written in y = f(x), for the activations {@code FuseTraining} fuses. */
+    static double derivativeOfOutput(String fn, double y) {
+        return switch (Activation.byName(fn)) {
+            case RELU -> y > 0 ? 1 : 0;
+            case RELU6 -> y > 0 && y < 6 ? 1 : 0;
+            case LEAKY_RELU -> y >= 0 ? 1 : 0.2;
+            case ELU -> y > 0 ? 1 : y + 1;
+            case SIGMOID -> y * (1 - y);
+            case TANH -> 1 - y * y;
+            default -> throw new IllegalArgumentException(fn + "'s derivative is not written in its output");
+        };
     }
 
     /** The derivative at x; at kinks, the value Keras/TensorFlow uses (relu'(0) = 0). */
