@@ -36,8 +36,8 @@ import java.util.Set;
  *   <li>One reverse topological walk calls each op's vector-Jacobian rule ({@code Op.vjp}) for the nodes that lead
  *       to a trainable weight; gradients of values read several times are summed with Add.</li>
  * </ol>
- * The backward graph is ordinary IR, rendered by the same Java generator as the forward one (each op its own kernel:
- * the training graph is not fused yet).
+ * The backward graph is ordinary IR, rendered by the same Java generator as the forward one, after
+ * {@link FuseTraining} joins layers with their activations again where the derivative can read the output.
  */
 public final class Grad implements Pass {
     /** The losses, by Keras name. */
