@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * The reference interpreter: runs a shaped graph node by node with each op's {@code reference} definition (a fused
- * group runs its members in turn),
- * in double precision. Slow on purpose; it is what every backend is checked against.
+ * group runs its members in turn), in double precision. Slow on purpose; it is what every backend is checked
+ * against.
  */
 public final class Interpreter {
     private Interpreter() {}
