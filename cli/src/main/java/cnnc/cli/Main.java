@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "A compiler for convolutional neural networks.",
         subcommands = {SummaryCommand.class, IrCommand.class, InitCommand.class, RunCommand.class,
                 CompileCommand.class, BenchCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
+                DevicesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_INVALID = 1;
@@ -47,6 +48,11 @@ public final class Main implements Runnable {
                 err.print(u.getMessage().endsWith("\n") ? u.getMessage() : u.getMessage() + "\n");
                 err.flush();
                 return u.exitCode();
+            }
+            if (ex instanceof cnnc.runtime.opencl.OpenClException o) {
+                err.println("cnnc: error: " + o.getMessage());
+                err.flush();
+                return EXIT_INVALID;
             }
             err.println("internal error: " + ex + (debug ? "" : " (run with --debug for the stack trace)"));
             if (debug) {
