@@ -6,7 +6,9 @@ import cnnc.compiler.passes.Counting;
 import cnnc.compiler.passes.Pipeline;
 import cnnc.compiler.report.Json;
 import cnnc.runtime.bench.Benchmark;
-import cnnc.runtime.java.CompiledModel;
+import cnnc.runtime.opencl.ClExecutable;
+import java.util.ArrayList;
+import java.util.List;
 import cnnc.runtime.model.Initializers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -46,6 +48,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @Option(names = "--profile", description = "With --backend opencl: the device time of each kernel per run.")
+    boolean profile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -61,7 +66,10 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Graph g = model.compile(Pipeline.analysis(), null, err).graph();
         Map<String, Tensor> w = weights != null ? Loaded.weights(g, weights, err) : Initializers.keras(g, 0);
-        CompiledModel compiled = backend.compile(g, w);
+        if (profile && backend.backend != BackendOptions.Backend.opencl) {
+            throw new UserError("cnnc: error: --profile times OpenCL kernels; add --backend opencl", Main.EXIT_USAGE);
+        }
+        cnnc.runtime.exec.Executable compiled = backend.compile(g, w, profile);
         long macs = Counting.count(g).macs();
         Benchmark.Result r;
         try {
@@ -76,7 +84,11 @@ final class BenchCommand implements Callable<Integer> {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("backend", backend.backend.name());
             o.put("batch", batch);
-            o.put("threads", backend.threads());
+            if (compiled instanceof ClExecutable cl) {
+                o.put("device", cl.device().name());
+            } else {
+                o.put("threads", backend.threads());
+            }
             Map<String, Object> lat = new LinkedHashMap<>();
             lat.put("p50", r.p50Ms());
             lat.put("p90", r.p90Ms());
@@ -84,15 +96,45 @@ final class BenchCommand implements Callable<Integer> {
             o.put("latency_ms", lat);
             o.put("images_per_s", r.imagesPerSecond());
             o.put("gflops", r.gflops());
+            if (profile) {
+                List<Object> kernels = new ArrayList<>();
+                for (ClExecutable.KernelTime t : ((ClExecutable) compiled).profile()) {
+                    Map<String, Object> k = new LinkedHashMap<>();
+                    k.put("kernel", t.kernel());
+                    k.put("group", t.group());
+                    k.put("ms_per_run", t.nanos() / 1e6 / Math.max(1, t.launches()));
+                    kernels.add(k);
+                }
+                o.put("kernels", kernels);
+            }
             out.println(Json.write(o));
         } else {
-            out.printf("model %s, backend %s, batch %d, threads %d, %d runs in %.1f s%n", g.name(),
-                    backend.backend.name(), batch, backend.threads(), r.runs(), r.seconds());
+            out.printf("model %s, backend %s, batch %d, %s, %d runs in %.1f s%n", g.name(), backend.backend.name(),
+                    batch, compiled instanceof ClExecutable cl ? "device " + cl.device().name()
+                            : "threads " + backend.threads(), r.runs(), r.seconds());
             out.printf("latency ms: p50 %.4f  p90 %.4f  p99 %.4f%n", r.p50Ms(), r.p90Ms(), r.p99Ms());
             out.printf("throughput: %.0f images/s, %.2f GFLOP/s (%,d MACs per image)%n", r.imagesPerSecond(),
                     r.gflops(), macs);
+            if (profile) {
+                printProfile(out, ((ClExecutable) compiled).profile());
+            }
         }
         out.flush();
         return 0;
+    }
+
+    /** Each kernel's device time per run, its share, and their sum (one run's device time). */
+    private static void printProfile(PrintWriter out, List<ClExecutable.KernelTime> times) {
+        double total = 0;
+        for (ClExecutable.KernelTime t : times) {
+            total += t.nanos() / 1e6 / Math.max(1, t.launches());
+        }
+        out.println("kernel device time per run:");
+        for (ClExecutable.KernelTime t : times) {
+            double ms = t.nanos() / 1e6 / Math.max(1, t.launches());
+            out.printf(java.util.Locale.ROOT, "  %-5s %9.4f ms %5.1f%%  %s%n", t.kernel(), ms, total > 0 ? 100 * ms / total
+                    : 0, t.group());
+        }
+        out.printf(java.util.Locale.ROOT, "  all   %9.4f ms%n", total);
     }
 }

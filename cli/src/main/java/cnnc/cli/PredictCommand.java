@@ -12,7 +12,6 @@ import cnnc.runtime.data.Dataset;
 import cnnc.runtime.data.IdxFiles;
 import cnnc.runtime.data.ImageFolder;
 import cnnc.runtime.data.ImageInput;
-import cnnc.runtime.java.CompiledModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -141,7 +140,7 @@ final class PredictCommand implements Callable<Integer> {
                 throw Loaded.ioError(image, e);
             }
         }
-        CompiledModel compiled = backend.compile(g, w);
+        cnnc.runtime.exec.Executable compiled = backend.compile(g, w, false);
         List<Prediction> predictions = predict(g, compiled, scores, pixelScale, Math.min(top, k));
         // Only once the images were read: an error is the one line a failed command prints.
         if (scores.warning != null) {
@@ -173,7 +172,7 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     /** Reads every image in turn, runs them {@link #CHUNK} at a time, and keeps each one's top classes. */
-    private List<Prediction> predict(Graph g, CompiledModel compiled, Scores scores, float pixelScale, int k) {
+    private List<Prediction> predict(Graph g, cnnc.runtime.exec.Executable compiled, Scores scores, float pixelScale, int k) {
         long[] inputShape = g.inputs().get(0).shape().dims();
         int length = Math.toIntExact(Arrays.stream(inputShape).reduce(1, Math::multiplyExact));
         List<Prediction> done = new ArrayList<>();
@@ -201,7 +200,7 @@ final class PredictCommand implements Callable<Integer> {
         return done;
     }
 
-    private static void run(Graph g, CompiledModel compiled, Scores scores, float[] batch, List<Prediction> pending,
+    private static void run(Graph g, cnnc.runtime.exec.Executable compiled, Scores scores, float[] batch, List<Prediction> pending,
             int k, List<Prediction> done) {
         int n = pending.size();
         long[] dims = g.inputs().get(0).shape().dims();

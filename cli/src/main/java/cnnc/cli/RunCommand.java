@@ -5,7 +5,6 @@ import cnnc.compiler.ir.Graph;
 import cnnc.compiler.ir.Tensor;
 import cnnc.compiler.passes.Pipeline;
 import cnnc.runtime.io.Npy;
-import cnnc.runtime.java.CompiledModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -51,7 +50,7 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Tensor> w = Loaded.weights(g, weights, err);
         Map<String, Tensor> x = new LinkedHashMap<>();
         in.forEach((name, path) -> x.put(name, Loaded.array(path)));
-        CompiledModel compiled = backend.compile(g, w);
+        cnnc.runtime.exec.Executable compiled = backend.compile(g, w, false);
         Map<String, Tensor> y;
         try {
             y = compiled.run(x);

@@ -1,6 +1,5 @@
 package cnnc.runtime.bench;
 
-import cnnc.runtime.java.CompiledModel;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -17,20 +16,21 @@ public final class Benchmark {
     /**
      * @throws IllegalArgumentException when a batch's inputs or outputs do not fit in Java arrays
      */
-    public static Result run(CompiledModel model, int batch, double warmupSeconds, double seconds, long macsPerImage) {
-        checkFits(model.model().inputShapes(), batch, "input");
-        checkFits(model.model().outputShapes(), batch, "output");
+    public static Result run(cnnc.runtime.exec.Executable model, int batch, double warmupSeconds, double seconds,
+            long macsPerImage) {
+        checkFits(model.inputShapes(), batch, "input");
+        checkFits(model.outputShapes(), batch, "output");
         SplittableRandom r = new SplittableRandom(42);
-        float[][] in = new float[model.model().inputNames().size()][];
+        float[][] in = new float[model.inputNames().size()][];
         for (int i = 0; i < in.length; i++) {
-            in[i] = new float[Math.toIntExact(size(model.model().inputShapes().get(i)) * batch)];
+            in[i] = new float[Math.toIntExact(size(model.inputShapes().get(i)) * batch)];
             for (int k = 0; k < in[i].length; k++) {
                 in[i][k] = (float) r.nextDouble(-1, 1);
             }
         }
-        float[][] out = new float[model.model().outputNames().size()][];
+        float[][] out = new float[model.outputNames().size()][];
         for (int o = 0; o < out.length; o++) {
-            out[o] = new float[Math.toIntExact(size(model.model().outputShapes().get(o)) * batch)];
+            out[o] = new float[Math.toIntExact(size(model.outputShapes().get(o)) * batch)];
         }
         long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
         int warmRuns = 0;

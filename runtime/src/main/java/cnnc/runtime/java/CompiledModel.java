@@ -14,7 +14,7 @@ import java.util.Map;
  * A generated model class compiled and loaded in this JVM, bound to its weights. The one call into it is
  * {@code run(float[][] inputs, float[][] outputs, int batch)}.
  */
-public final class CompiledModel {
+public final class CompiledModel implements cnnc.runtime.exec.Executable {
     private final JavaModel model;
     private final Object instance;
     private final MethodHandle run;
@@ -78,6 +78,7 @@ public final class CompiledModel {
     }
 
     /** Runs raw batch arrays (see the generated class's {@code run}). */
+    @Override
     public void run(float[][] inputs, float[][] outputs, int batch) {
         try {
             run.invokeExact(inputs, outputs, batch);
@@ -88,63 +89,28 @@ public final class CompiledModel {
         }
     }
 
-    /**
-     * Runs named input tensors ([N, ...the input's shape]) and returns the outputs by name.
-     *
-     * @throws IllegalArgumentException naming the input when a shape does not fit
-     */
-    public Map<String, Tensor> run(Map<String, Tensor> inputs) {
-        List<String> names = model.inputNames();
-        float[][] in = new float[names.size()][];
-        long batch = -1;
-        for (int i = 0; i < names.size(); i++) {
-            Tensor t = inputs.get(names.get(i));
-            if (t == null) {
-                throw new IllegalArgumentException("no value for input `" + names.get(i) + "`");
-            }
-            long[] want = model.inputShapes().get(i);
-            long[] got = t.shape();
-            boolean ok = got.length == want.length + 1 && Arrays.equals(Arrays.copyOfRange(got, 1, got.length), want);
-            if (!ok) {
-                throw new IllegalArgumentException("input `" + names.get(i) + "` has shape " + t.shapeText()
-                        + "; the model expects [N" + Arrays.toString(want).replace("[", ", ").replace(", ]", "]")
-                        .replace("]", "]"));
-            }
-            if (batch >= 0 && got[0] != batch) {
-                throw new IllegalArgumentException("input `" + names.get(i) + "` has batch " + got[0]
-                        + ", other inputs have " + batch);
-            }
-            batch = got[0];
-            in[i] = t.data();
-        }
-        int n = Math.toIntExact(batch);
-        float[][] out = new float[model.outputNames().size()][];
-        for (int o = 0; o < out.length; o++) {
-            long size = 1;
-            for (long d : model.outputShapes().get(o)) {
-                size *= d;
-            }
-            boolean batched = model.outputBatched().get(o);
-            long total = batched ? size * n : size;
-            if (total > Integer.MAX_VALUE - 8 || (batched && n > 0 && total / n != size)) {
-                throw new IllegalArgumentException("output `" + model.outputNames().get(o) + "` of a batch of " + n
-                        + " examples has " + total + " values, more than one Java array holds; run a smaller batch");
-            }
-            out[o] = new float[(int) total];
-        }
-        run(in, out, n);
-        Map<String, Tensor> result = new LinkedHashMap<>();
-        for (int o = 0; o < out.length; o++) {
-            long[] s = model.outputShapes().get(o);
-            if (!model.outputBatched().get(o)) {
-                result.put(model.outputNames().get(o), new Tensor(s, out[o]));
-                continue;
-            }
-            long[] full = new long[s.length + 1];
-            full[0] = n;
-            System.arraycopy(s, 0, full, 1, s.length);
-            result.put(model.outputNames().get(o), new Tensor(full, out[o]));
-        }
-        return result;
+    @Override
+    public List<String> inputNames() {
+        return model.inputNames();
+    }
+
+    @Override
+    public List<long[]> inputShapes() {
+        return model.inputShapes();
+    }
+
+    @Override
+    public List<String> outputNames() {
+        return model.outputNames();
+    }
+
+    @Override
+    public List<long[]> outputShapes() {
+        return model.outputShapes();
+    }
+
+    @Override
+    public List<Boolean> outputBatched() {
+        return model.outputBatched();
     }
 }

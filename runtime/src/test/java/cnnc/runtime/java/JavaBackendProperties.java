@@ -222,7 +222,7 @@ class JavaBackendProperties {
         return cases(RandomNets.Menu.HEADS, 4);
     }
 
-    private static Arbitrary<Case> cases(RandomNets.Menu menu, int maxSteps) {
+    static Arbitrary<Case> cases(RandomNets.Menu menu, int maxSteps) {
         Arbitrary<String> texts = Combinators.combine(
                 Arbitraries.integers().between(1, 11),
                 Arbitraries.integers().between(1, 11),

@@ -1,0 +1,38 @@
+package cnnc.codegen.opencl;
+
+import java.util.List;
+
+/**
+ * A model rendered for OpenCL: one program, the kernels to launch in order, and the buffers they read and write. A
+ * host (cnnc's JOCL runtime, or another one reading {@code cnnc compile --target opencl}'s manifest) allocates the
+ * buffers, uploads the weights computed from the Keras-layout ones as {@link WeightBuffer} says, writes the inputs,
+ * launches each kernel over {@code itemsPerExample × batch} work-items (rounded up to {@code localSize} when that is
+ * set) with its arguments and the batch size last, and reads the outputs.
+ *
+ * @param slotSizes per-example sizes (floats) of the activation buffers, from the memory plan
+ */
+public record ClModel(String name, String source, List<String> inputNames, List<long[]> inputShapes,
+        List<String> outputNames, List<long[]> outputShapes, long[] slotSizes, List<WeightBuffer> weights,
+        List<Launch> launches) {
+
+    /** Where an argument lives: a model input, a model output, an activation slot, or a weight buffer. */
+    public enum Kind { INPUT, OUTPUT, SLOT, WEIGHT }
+
+    public record Arg(Kind kind, int index) {}
+
+    /**
+     * One kernel launch: {@code args} in the kernel's parameter order (then {@code int n}, the batch size);
+     * {@code itemsPerExample} work-items per example; {@code localSize} the work-group size (0: the runtime's
+     * choice); {@code group} the IR group it computes, for profiles.
+     */
+    public record Launch(String kernel, String group, List<Arg> args, long itemsPerExample, int localSize) {}
+
+    /**
+     * A weight buffer computed from Keras-layout weights: {@code RAW} copies {@code keys[0]}; {@code BN_SCALE} is
+     * gamma/sqrt(variance + epsilon) and {@code BN_SHIFT} beta − mean·scale, per channel, from keys (gamma or "",
+     * beta or "", moving_mean, moving_variance), computed in double and rounded to float.
+     */
+    public record WeightBuffer(String name, Recipe recipe, List<String> keys, double epsilon, long size) {}
+
+    public enum Recipe { RAW, BN_SCALE, BN_SHIFT }
+}
