@@ -24,11 +24,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code cnnc compile MODEL.cnn --weights W --target java -o model.jar [--emit-source DIR] [--package P]
- * [--class C]}: a self-contained jar (generated classes, weights, a main).
+ * [--class C]}: a self-contained jar (generated classes, weights, a main); {@code --target opencl -o DIR}: the
+ * OpenCL kernels, their weight buffers and a manifest of buffers and launches ({@link cnnc.runtime.opencl.ClBundle}).
  */
 @Command(name = "compile", mixinStandardHelpOptions = true,
         description = "Compile a model and its weights to a self-contained jar (java -jar model.jar --input X.npy"
-                + " --output Y.npy).")
+                + " --output Y.npy), or to OpenCL kernels with a manifest (--target opencl).")
 final class CompileCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
@@ -40,7 +41,8 @@ final class CompileCommand implements Callable<Integer> {
             description = "What to produce: ${COMPLETION-CANDIDATES} (default: java).")
     Target target;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "model.jar", description = "The jar to write.")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "model.jar|DIR",
+            description = "The jar to write (java), or the folder (opencl: model.cl, manifest.json, weights).")
     Path output;
 
     @Option(names = "--emit-source", paramLabel = "DIR", description = "Also write the generated Java source here.")
@@ -57,7 +59,7 @@ final class CompileCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     /** The targets cnnc compiles to. */
-    enum Target { java }
+    enum Target { java, opencl }
 
     @Override
     public Integer call() {
@@ -74,6 +76,27 @@ final class CompileCommand implements Callable<Integer> {
         String pkg = packageName != null ? packageName : JavaGenerator.packageName(g.name().toLowerCase());
         String cls = className != null ? className : JavaGenerator.className(g.name());
         Map<String, Tensor> w = Loaded.weights(g, weights, err);
+        if (target == Target.opencl) {
+            if (emitSource != null || packageName != null || className != null) {
+                throw new UserError("cnnc: error: --emit-source, --package and --class are for --target java",
+                        Main.EXIT_USAGE);
+            }
+            Graph fused = new cnnc.compiler.passes.Fuse().run(g, new cnnc.compiler.diag.Diagnostics());
+            String missing = cnnc.codegen.opencl.OpenClGenerator.unsupported(fused);
+            if (missing != null) {
+                throw new UserError("cnnc: error: the OpenCL backend has no kernel for " + missing, Main.EXIT_INVALID);
+            }
+            if (Files.exists(output) && !Files.isDirectory(output)) {
+                throw new UserError("cnnc: error: " + output + " is a file; --target opencl writes a folder",
+                        Main.EXIT_USAGE);
+            }
+            try {
+                cnnc.runtime.opencl.ClBundle.write(cnnc.codegen.opencl.OpenClGenerator.generate(fused), w, output);
+            } catch (IOException e) {
+                throw Loaded.ioError(output, e);
+            }
+            return 0;
+        }
         JavaModel generated = JavaBackend.generate(g, pkg, cls);
         Path sourceDir = emitSource == null ? null : emitSource.resolve(pkg.replace('.', '/'));
         if (sourceDir != null) {

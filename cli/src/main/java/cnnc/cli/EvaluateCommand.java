@@ -32,6 +32,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    BackendOptions backend;
+
     @Option(names = "--weights", required = true, paramLabel = "W.safetensors", description = "The weights.")
     Path weights;
 
@@ -72,8 +75,8 @@ final class EvaluateCommand implements Callable<Integer> {
         Dataset set = split.test().orElse(split.train());
         Evaluation e;
         try {
-            e = Evaluation.of(g, w, set, batchSize, loss);
-        } catch (IOException | InMemoryJavac.NoCompilerException ex) {
+            e = Evaluation.of(g, backend.compile(g, w, false), set, batchSize, loss);
+        } catch (IOException ex) {
             throw new UserError("cnnc: error: " + ex.getMessage(), Main.EXIT_INVALID);
         }
         if (json) {

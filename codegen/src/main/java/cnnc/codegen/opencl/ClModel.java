@@ -6,8 +6,8 @@ import java.util.List;
  * A model rendered for OpenCL: one program, the kernels to launch in order, and the buffers they read and write. A
  * host (cnnc's JOCL runtime, or another one reading {@code cnnc compile --target opencl}'s manifest) allocates the
  * buffers, uploads the weights computed from the Keras-layout ones as {@link WeightBuffer} says, writes the inputs,
- * launches each kernel over {@code itemsPerExample × batch} work-items (rounded up to {@code localSize} when that is
- * set) with its arguments and the batch size last, and reads the outputs.
+ * launches each kernel over {@link Launch#globalSize} work-items with its arguments and the batch size last, and
+ * reads the outputs.
  *
  * @param slotSizes per-example sizes (floats) of the activation buffers, from the memory plan
  */
@@ -21,11 +21,24 @@ public record ClModel(String name, String source, List<String> inputNames, List<
     public record Arg(Kind kind, int index) {}
 
     /**
-     * One kernel launch: {@code args} in the kernel's parameter order (then {@code int n}, the batch size);
-     * {@code itemsPerExample} work-items per example; {@code localSize} the work-group size (0: the runtime's
-     * choice); {@code group} the IR group it computes, for profiles.
+     * One kernel launch: {@code args} in the kernel's parameter order (then {@code int n}, the batch size). The
+     * batch's {@code n × rowsPerExample} rows are taken {@code rowsPerItem} at a time, and each block of rows gets
+     * {@code itemsPerBlock} work-items ({@link #globalSize}); {@code localSize} is the work-group size (0: the
+     * runtime's choice); {@code group} the IR group it computes, for profiles.
      */
-    public record Launch(String kernel, String group, List<Arg> args, long itemsPerExample, int localSize) {}
+    public record Launch(String kernel, String group, List<Arg> args, long rowsPerExample, int rowsPerItem,
+            long itemsPerBlock, int localSize) {
+        /** A launch of {@code itemsPerExample} work-items per example. */
+        public Launch(String kernel, String group, List<Arg> args, long itemsPerExample, int localSize) {
+            this(kernel, group, args, 1, 1, itemsPerExample, localSize);
+        }
+
+        /** The global work size for a batch of {@code n}: whole work-groups. */
+        public long globalSize(long n) {
+            long items = (n * rowsPerExample + rowsPerItem - 1) / rowsPerItem * itemsPerBlock;
+            return localSize > 0 ? (items + localSize - 1) / localSize * localSize : items;
+        }
+    }
 
     /**
      * A weight buffer computed from Keras-layout weights: {@code RAW} copies {@code keys[0]}; {@code BN_SCALE} is

@@ -32,8 +32,11 @@ import java.util.Map;
  * once more). The buffers follow the memory plan ({@link MemoryPlan}).
  */
 public final class OpenClGenerator {
-    /** Work-items per work-group of the dense kernels, and the size of their input tile. */
+    /** Work-items per work-group of the dense kernels, and the width of their input tile. */
     static final int DENSE_GROUP = 64;
+
+    /** Rows (examples, for a flat input) each dense work-item computes. */
+    static final int DENSE_ROWS = 4;
 
     private final Graph graph;
     private final MemoryPlan plan;
@@ -398,8 +401,10 @@ public final class OpenClGenerator {
     }
 
     /**
-     * Dense: each work-group of {@value #DENSE_GROUP} work-items computes 64 units of one input row; the row is
-     * staged in {@code __local} memory 64 values at a time, each value read from global memory once per group.
+     * Dense over the batch's rows as one [n·rows, K] matrix: a work-group of {@value #DENSE_GROUP} work-items takes
+     * {@value #DENSE_ROWS} rows and 64 units, each work-item one unit of all four rows (four accumulators share each
+     * weight load, and neighbouring work-items read neighbouring weights); the four rows are staged in
+     * {@code __local} memory 64 inputs at a time, each input read from global memory once per work-group.
      */
     private void dense(Kernel k, Node anchor, List<Node> epilogue, String chain) {
         Shape x = graph.shapeOf(k.node.inputs().get(0));
@@ -409,37 +414,51 @@ public final class OpenClGenerator {
         long groups = (u + DENSE_GROUP - 1) / DENSE_GROUP;
         String kw = k.weight(raw(anchor, "kernel", kk * u));
         String bias = hasBias(anchor) ? k.weight(raw(anchor, "bias", u)) : null;
-        long items = rows * groups * DENSE_GROUP;
+        long block = groups * DENSE_GROUP;
+        int nr = DENSE_ROWS;
         StringBuilder b = new StringBuilder();
-        b.append("  __local float tile[").append(DENSE_GROUP).append("];\n");
+        b.append("  __local float tile[").append(nr * DENSE_GROUP).append("];\n");
         b.append("  const int gid = get_global_id(0);\n");
         b.append("  const int lid = get_local_id(0);\n");
-        // Work-items past the batch still take part in the barriers; they store nothing.
-        b.append("  const int live = gid < n * ").append(items).append(";\n");
-        b.append("  const int b = gid / ").append(items).append(";\n");
-        b.append("  const int r = gid - b * ").append(items).append(";\n");
-        b.append("  const int row = r / ").append(groups * DENSE_GROUP).append(";\n");
-        b.append("  const int u = r - row * ").append(groups * DENSE_GROUP).append(";\n");
-        b.append("  const int xb = b * ").append(x.size()).append(" + row * ").append(kk).append(";\n");
-        b.append("  float acc = ").append(bias != null ? "u < " + u + " && live ? " + bias + "[u] : 0.0f" : "0.0f")
-                .append(";\n");
+        b.append("  const int total = n * ").append(rows).append(";\n");
+        b.append("  const int r0 = gid / ").append(block).append(" * ").append(nr).append(";\n");
+        b.append("  const int u = gid % ").append(block).append(";\n");
+        // Work-items past the last row or unit still take part in the barriers; they store nothing.
+        b.append("  float acc[").append(nr).append("];\n");
+        b.append("  for (int q = 0; q < ").append(nr).append("; q++) acc[q] = ")
+                .append(bias != null ? "u < " + u + " ? " + bias + "[u] : 0.0f" : "0.0f").append(";\n");
         b.append("  for (int t = 0; t < ").append(kk).append("; t += ").append(DENSE_GROUP).append(") {\n");
-        b.append("    tile[lid] = live && t + lid < ").append(kk).append(" ? in0[xb + t + lid] : 0.0f;\n");
+        b.append("    for (int q = 0; q < ").append(nr).append("; q++) {\n");
+        b.append("      const int row = r0 + q;\n");
+        b.append("      tile[q * ").append(DENSE_GROUP).append(" + lid] = row < total && t + lid < ").append(kk)
+                .append(" ? in0[row * ").append(kk).append(" + t + lid] : 0.0f;\n");
+        b.append("    }\n");
         b.append("    barrier(CLK_LOCAL_MEM_FENCE);\n");
         b.append("    if (u < ").append(u).append(") {\n");
         b.append("      const int m = min(").append(DENSE_GROUP).append(", ").append(kk).append(" - t);\n");
-        b.append("      for (int q = 0; q < m; q++) acc += tile[q] * ").append(kw).append("[(t + q) * ").append(u)
-                .append(" + u];\n");
-        b.append("    }\n");
+        b.append("      for (int j = 0; j < m; j++) {\n");
+        b.append("        const float w = ").append(kw).append("[(t + j) * ").append(u).append(" + u];\n");
+        b.append("        for (int q = 0; q < ").append(nr).append("; q++) acc[q] += tile[q * ").append(DENSE_GROUP)
+                .append(" + j] * w;\n");
+        b.append("      }\n    }\n");
         b.append("    barrier(CLK_LOCAL_MEM_FENCE);\n");
         b.append("  }\n");
-        b.append("  if (!live || u >= ").append(u).append(") return;\n");
+        b.append("  if (u >= ").append(u).append(") return;\n");
         b.append("  const int ch = u;\n");
-        b.append("  float v = acc;\n");
-        b.append(own(anchor));
-        b.append(softmax(anchor) ? "" : epilogue(k, epilogue, chain, "row * " + u + " + u"));
-        b.append("  out[b * ").append(rows * u).append(" + row * ").append(u).append(" + u] = v;\n");
-        k.emit(b.toString(), items, DENSE_GROUP);
+        b.append("  for (int q = 0; q < ").append(nr).append("; q++) {\n");
+        b.append("    const int row = r0 + q;\n");
+        b.append("    if (row >= total) return;\n");
+        b.append("    const int b = row / ").append(rows).append(";\n");
+        b.append("    const int rr = row - b * ").append(rows).append(";\n");
+        b.append("    float v = acc[q];\n");
+        b.append(indent(own(anchor)));
+        b.append(softmax(anchor) ? "" : indent(epilogue(k, epilogue, chain, "rr * " + u + " + u")));
+        b.append("    out[row * ").append(u).append(" + u] = v;\n");
+        b.append("  }\n");
+        src.append("// ").append(describe(k.node)).append('\n');
+        src.append("__kernel void ").append(k.name).append("(").append(String.join(", ", k.params))
+                .append(", const int n) {\n").append(b).append("}\n\n");
+        launches.add(new Launch(k.name, safe(k.node.name()), List.copyOf(k.args), rows, nr, block, DENSE_GROUP));
         softmaxAfter(k, anchor, epilogue, chain);
     }
 

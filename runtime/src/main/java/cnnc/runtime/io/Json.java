@@ -13,7 +13,7 @@ import java.util.Map;
  * {@link #NULL}. Unlike most parsers it rejects an object that repeats a key, since a repeated tensor name is a
  * corrupt file rather than an update. Errors carry the line and column (1-based, in characters).
  */
-final class Json {
+public final class Json {
     /** JSON {@code null} (maps and lists here hold no Java nulls). */
     static final Object NULL = new Object() {
         @Override
@@ -32,7 +32,7 @@ final class Json {
     }
 
     /** A syntax error at a place in the text. */
-    static final class SyntaxException extends Exception {
+    public static final class SyntaxException extends Exception {
         private static final long serialVersionUID = 1L;
         final int line;
         final int column;
@@ -50,7 +50,7 @@ final class Json {
     }
 
     /** Parses one JSON value; only whitespace may follow it. */
-    static Object parse(String text) throws SyntaxException {
+    public static Object parse(String text) throws SyntaxException {
         Json parser = new Json(text);
         parser.skipSpace();
         Object value = parser.value(0);

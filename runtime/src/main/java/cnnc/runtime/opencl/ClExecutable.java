@@ -109,6 +109,13 @@ public final class ClExecutable implements Executable, AutoCloseable {
         return new ClExecutable(OpenClGenerator.generate(fused), weights, device, profiling);
     }
 
+    /** Loads what {@code cnnc compile --target opencl} wrote ({@link ClBundle}) for the device {@code deviceSpec} names. */
+    public static ClExecutable load(java.nio.file.Path dir, String deviceSpec, boolean profiling)
+            throws java.io.IOException {
+        ClBundle.Loaded b = ClBundle.read(dir);
+        return new ClExecutable(b.model(), b.buffers(), OpenCl.select(deviceSpec), profiling);
+    }
+
     public DeviceInfo device() {
         return device.info();
     }
@@ -138,8 +145,7 @@ public final class ClExecutable implements Executable, AutoCloseable {
             cl_program p = CL.clCreateProgramWithSource(ctx, 1, new String[] {model.source()}, null, null);
             try {
                 // Unsuffixed literals are floats: devices need not support double.
-                CL.clBuildProgram(p, 1, new org.jocl.cl_device_id[] {d.id()}, "-cl-single-precision-constant",
-                        null, null);
+                CL.clBuildProgram(p, 1, new org.jocl.cl_device_id[] {d.id()}, ClBundle.BUILD_OPTIONS, null, null);
             } catch (CLException e) {
                 throw new OpenClException("the generated OpenCL kernels did not build on " + d.info().name()
                         + " (" + e.getMessage() + "); the source is saved in " + save(model) + "; build log:\n"
@@ -237,7 +243,7 @@ public final class ClExecutable implements Executable, AutoCloseable {
         if (batch == 0) {
             return;
         }
-        if ((long) batch * OpenClExecutables.maxItems(model) > Integer.MAX_VALUE) {
+        if (OpenClExecutables.maxIndex(model, batch) > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("a batch of " + batch + " is too large for the OpenCL kernels' int"
                     + " indices; run a smaller batch");
         }
@@ -262,9 +268,8 @@ public final class ClExecutable implements Executable, AutoCloseable {
                     CL.clSetKernelArg(kernels[k], a++, Sizeof.cl_mem, Pointer.to(m));
                 }
                 CL.clSetKernelArg(kernels[k], a, Sizeof.cl_int, Pointer.to(new int[] {batch}));
-                long items = l.itemsPerExample() * batch;
                 long local = l.localSize();
-                long global = local > 0 ? (items + local - 1) / local * local : items;
+                long global = l.globalSize(batch);
                 if (profiling) {
                     events[k] = new cl_event();
                 }

@@ -14,17 +14,20 @@ final class OpenClExecutables {
         return n;
     }
 
-    /** The most work-items any launch has per example. */
-    static long maxItems(ClModel model) {
+    /** The largest work-item id or element index a batch of {@code batch} reaches (kernels index with int). */
+    static long maxIndex(ClModel model, long batch) {
         long max = 1;
         for (ClModel.Launch l : model.launches()) {
-            max = Math.max(max, l.itemsPerExample());
+            max = Math.max(max, l.globalSize(batch));
         }
         for (long[] s : model.outputShapes()) {
-            max = Math.max(max, size(s));
+            max = Math.max(max, size(s) * batch);
+        }
+        for (long[] s : model.inputShapes()) {
+            max = Math.max(max, size(s) * batch);
         }
         for (long s : model.slotSizes()) {
-            max = Math.max(max, s);
+            max = Math.max(max, s * batch);
         }
         return max;
     }

@@ -6,7 +6,6 @@ import cnnc.runtime.data.Batch;
 import cnnc.runtime.data.BatchOptions;
 import cnnc.runtime.data.Batches;
 import cnnc.runtime.data.Dataset;
-import cnnc.runtime.java.CompiledModel;
 import cnnc.runtime.java.InMemoryJavac;
 import cnnc.runtime.java.JavaBackend;
 import java.io.IOException;
@@ -21,7 +20,13 @@ public record Evaluation(double loss, double accuracy, long[][] confusion, int e
 
     public static Evaluation of(Graph model, Map<String, Tensor> weights, Dataset data, int batchSize, String loss)
             throws IOException, InMemoryJavac.NoCompilerException {
-        CompiledModel m = JavaBackend.compile(model, weights, Runtime.getRuntime().availableProcessors());
+        return of(model, JavaBackend.compile(model, weights, Runtime.getRuntime().availableProcessors()), data,
+                batchSize, loss);
+    }
+
+    /** As {@link #of(Graph, Map, Dataset, int, String)} with the model already compiled by some backend. */
+    public static Evaluation of(Graph model, cnnc.runtime.exec.Executable m, Dataset data, int batchSize, String loss)
+            throws IOException {
         int classes = (int) model.shapeOf(model.outputs().get(0)).dim(-1);
         batchSize = Math.max(1, Math.min(batchSize, data.size()));
         // One output is a binary classifier: class 1 where it is above 0.5.
