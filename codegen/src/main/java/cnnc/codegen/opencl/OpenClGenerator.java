@@ -282,6 +282,10 @@ public final class OpenClGenerator {
         String pw = op.equals("SeparableConv2D") ? k.weight(raw(anchor, "pointwise_kernel", c * mult * f)) : null;
         String bias = hasBias(anchor) ? k.weight(raw(anchor, "bias", f)) : null;
 
+        if (pool == null && op.equals("Conv2D")) {
+            tiledConv(k, anchor, epilogue, chain, x, ay, ax, kw, bias);
+            return;
+        }
         // The convolution at output pixel (oy, ox), channel f, as a function the pool may call several times.
         StringBuilder fn = new StringBuilder();
         fn.append("inline float ").append(k.name).append("_at(__global const float* restrict in0, ")
@@ -353,6 +357,86 @@ public final class OpenClGenerator {
                         + indent(epilogue(k, epilogue, chain, "(oy * " + ow + " + ox) * " + f + " + f"))));
         body.append("  out[gid] = v;\n");
         k.emit(body.toString(), items, 0);
+    }
+
+    /**
+     * Conv2D without a fused pool, tiled: a work-group computes TX neighbouring output pixels of one row × TF output
+     * channels (TF = min(F, 64), TX = 64 / TF), staging the input patch those pixels read — kh rows × the span of
+     * their windows × a chunk of input channels, at most 16 KiB — in {@code __local} memory, zero where it is padding,
+     * so each input value is read from global memory once per work-group and the inner loops have no bounds checks.
+     */
+    private void tiledConv(Kernel k, Node anchor, List<Node> epilogue, String chain, Shape x, Windows.Axis ay,
+            Windows.Axis ax, String kw, String bias) {
+        Attrs a = anchor.attrs();
+        IntPair ks = a.getPair("kernel_size");
+        IntPair s = a.getPair("strides");
+        IntPair d = a.getPair("dilation_rate");
+        long h = x.dim(0);
+        long w = x.dim(1);
+        long c = x.dim(2);
+        long oh = ay.out();
+        long ow = ax.out();
+        long f = anchor.shape().dim(-1);
+        long tf = Math.min(f, 64);
+        long tx = Math.max(1, 64 / tf);
+        long group = tx * tf;
+        long fBlocks = (f + tf - 1) / tf;
+        long xBlocks = (ow + tx - 1) / tx;
+        long span = (tx - 1) * s.w() + (long) (ks.w() - 1) * d.w() + 1;
+        long cc = Math.max(1, Math.min(c, 4096 / ((long) ks.h() * span)));
+        long tile = ks.h() * span * cc;
+        long items = oh * xBlocks * fBlocks * group;
+        StringBuilder b = new StringBuilder();
+        b.append("  __local float tile[").append(tile).append("];\n");
+        b.append("  const int gid = get_global_id(0);\n");
+        b.append("  const int lid = get_local_id(0);\n");
+        b.append("  const int b = gid / ").append(items).append(";\n");
+        b.append("  const int wg = (gid - b * ").append(items).append(") / ").append(group).append(";\n");
+        b.append("  const int fb = wg % ").append(fBlocks).append(";\n");
+        b.append("  const int xb = wg / ").append(fBlocks).append(" % ").append(xBlocks).append(";\n");
+        b.append("  const int oy = wg / ").append(fBlocks * xBlocks).append(";\n");
+        b.append("  const int px = lid / ").append(tf).append(";\n");
+        b.append("  const int f = fb * ").append(tf).append(" + lid % ").append(tf).append(";\n");
+        b.append("  const int ox = xb * ").append(tx).append(" + px;\n");
+        b.append("  const int live = b < n && f < ").append(f).append(" && ox < ").append(ow).append(";\n");
+        b.append("  const int y0 = oy * ").append(s.h()).append(" - ").append(ay.before()).append(";\n");
+        b.append("  const int x0 = xb * ").append(tx * s.w()).append(" - ").append(ax.before()).append(";\n");
+        b.append("  const int base = b * ").append(x.size()).append(";\n");
+        b.append("  float acc = 0.0f;\n");
+        b.append("  for (int c0 = 0; c0 < ").append(c).append("; c0 += ").append(cc).append(") {\n");
+        b.append("    for (int e = lid; e < ").append(tile).append("; e += ").append(group).append(") {\n");
+        b.append("      const int cl = e % ").append(cc).append(";\n");
+        b.append("      const int col = e / ").append(cc).append(" % ").append(span).append(";\n");
+        b.append("      const int i = e / ").append(cc * span).append(";\n");
+        b.append("      const int y = y0 + i * ").append(d.h()).append(";\n");
+        b.append("      const int xx = x0 + col;\n");
+        b.append("      tile[e] = b < n && y >= 0 && y < ").append(h).append(" && xx >= 0 && xx < ").append(w)
+                .append(" && c0 + cl < ").append(c).append(" ? in0[base + (y * ").append(w).append(" + xx) * ")
+                .append(c).append(" + c0 + cl] : 0.0f;\n");
+        b.append("    }\n");
+        b.append("    barrier(CLK_LOCAL_MEM_FENCE);\n");
+        b.append("    if (live) {\n");
+        b.append("      const int m = min(").append(cc).append(", ").append(c).append(" - c0);\n");
+        b.append("      for (int i = 0; i < ").append(ks.h()).append("; i++) {\n");
+        b.append("        for (int j = 0; j < ").append(ks.w()).append("; j++) {\n");
+        b.append("          const int t = (i * ").append(span).append(" + px * ").append(s.w()).append(" + j * ")
+                .append(d.w()).append(") * ").append(cc).append(";\n");
+        b.append("          const int kb = ((i * ").append(ks.w()).append(" + j) * ").append(c).append(" + c0) * ")
+                .append(f).append(" + f;\n");
+        b.append("          for (int q = 0; q < m; q++) acc += tile[t + q] * ").append(kw).append("[kb + q * ")
+                .append(f).append("];\n");
+        b.append("        }\n      }\n    }\n");
+        b.append("    barrier(CLK_LOCAL_MEM_FENCE);\n");
+        b.append("  }\n");
+        b.append("  if (!live) return;\n");
+        b.append("  const int ch = f;\n");
+        b.append("  const int r = (oy * ").append(ow).append(" + ox) * ").append(f).append(" + f;\n");
+        b.append("  float v = acc").append(bias != null ? " + " + bias + "[f]" : "").append(";\n");
+        b.append(own(anchor));
+        b.append(softmax(anchor) ? "" : epilogue(k, epilogue, chain, "r"));
+        b.append("  out[b * ").append(oh * ow * f).append(" + r] = v;\n");
+        k.emit(b.toString(), items, (int) group);
+        softmaxAfter(k, anchor, epilogue, chain);
     }
 
     /**
