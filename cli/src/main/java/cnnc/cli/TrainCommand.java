@@ -90,6 +90,14 @@ final class TrainCommand implements Callable<Integer> {
             + " processors; 1 for models with trainable BatchNormalization, which need whole-batch statistics).")
     Integer threads;
 
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "java",
+            description = "Where the training step runs: ${COMPLETION-CANDIDATES} (default: java).")
+    BackendOptions.Backend backend;
+
+    @Option(names = "--device", paramLabel = "N|NAME", description = "OpenCL device: its number in cnnc devices, or"
+            + " text in its name or platform (default: the first GPU, else the first device).")
+    String device;
+
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write DIR/last.safetensors (weights and"
             + " optimizer state) after every epoch and DIR/best.safetensors when the monitored loss (val_loss with"
             + " validation data, else loss) improves.")
@@ -122,6 +130,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("cnnc: error: unknown loss " + loss + cnnc.compiler.diag.Suggestions.didYouMean(loss,
                     cnnc.compiler.passes.Grad.LOSSES) + "; known: " + String.join(", ", cnnc.compiler.passes.Grad.LOSSES),
                     Main.EXIT_USAGE);
+        }
+        if (device != null && backend != BackendOptions.Backend.opencl) {
+            throw new UserError("cnnc: error: --device picks an OpenCL device; add --backend opencl", Main.EXIT_USAGE);
         }
         if (threads != null && threads < 1) {
             throw new UserError("cnnc: error: --threads must be at least 1", Main.EXIT_USAGE);
@@ -205,7 +216,8 @@ final class TrainCommand implements Callable<Integer> {
         Trainer trainer;
         try {
             trainer = new Trainer(g, loss, w, opt, seed,
-                    threads != null ? threads : Runtime.getRuntime().availableProcessors());
+                    threads != null ? threads : Runtime.getRuntime().availableProcessors(),
+                    backend == BackendOptions.Backend.opencl, device);
             trainer.resumeAt(firstStep);
         } catch (IllegalArgumentException e) {
             throw new UserError("cnnc: error: " + e.getMessage(), Main.EXIT_INVALID);

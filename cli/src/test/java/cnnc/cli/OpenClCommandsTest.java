@@ -172,6 +172,29 @@ class OpenClCommandsTest {
     }
 
     @Test
+    void trainingOnOpenClFollowsTheJavaBackendsLossCurve() {
+        needOpenCl();
+        Path m = writeText(dir, "quad.cnn", TrainFixtures.QUAD_BN_DROPOUT);
+        Data data = TrainFixtures.quadrants(dir, 48, 11);
+        List<double[]> curves = new java.util.ArrayList<>();
+        for (String b : new String[] {"java", "opencl"}) {
+            Result r = cnnc("train", m, "--data", data.spec(), "--epochs", 3, "--batch-size", 8, "--seed", 4,
+                    "--threads", 1, "--backend", b, "--optimizer", "adam(learning_rate=0.01)");
+            assertEquals(0, r.code(), r::toString);
+            curves.add(java.util.regex.Pattern.compile("loss (\\d+\\.\\d+)").matcher(r.out()).results()
+                    .mapToDouble(x -> Double.parseDouble(x.group(1))).toArray());
+        }
+        assertEquals(3, curves.get(0).length, "three epochs");
+        for (int e = 0; e < 3; e++) {
+            assertEquals(curves.get(0)[e], curves.get(1)[e], 2e-3 * Math.max(1, curves.get(0)[e]),
+                    "epoch " + (e + 1) + "'s loss, Java " + java.util.Arrays.toString(curves.get(0)) + ", OpenCL "
+                            + java.util.Arrays.toString(curves.get(1)));
+        }
+        assertTrue(curves.get(0)[2] < curves.get(0)[0], "the loss falls");
+        assertUserError(cnnc("train", m, "--data", data.spec(), "--device", "0"), Main.EXIT_USAGE);
+    }
+
+    @Test
     void withoutAnOpenClPlatformTheMessageSaysWhatToInstall() throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "cnnc.cli.Main", "devices");

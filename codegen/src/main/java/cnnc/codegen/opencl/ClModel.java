@@ -9,11 +9,13 @@ import java.util.List;
  * launches each kernel over {@link Launch#globalSize} work-items with its arguments and the batch size last, and
  * reads the outputs.
  *
- * @param slotSizes per-example sizes (floats) of the activation buffers, from the memory plan
+ * @param outputBatched whether each output has a batch axis (a training step's weight gradients and batch moments
+ *                      do not: one value per batch)
+ * @param slotSizes     per-example sizes (floats) of the activation buffers, from the memory plan
  */
 public record ClModel(String name, String source, List<String> inputNames, List<long[]> inputShapes,
-        List<String> outputNames, List<long[]> outputShapes, long[] slotSizes, List<WeightBuffer> weights,
-        List<Launch> launches) {
+        List<String> outputNames, List<long[]> outputShapes, List<Boolean> outputBatched, long[] slotSizes,
+        List<WeightBuffer> weights, List<Launch> launches) {
 
     /** Where an argument lives: a model input, a model output, an activation slot, or a weight buffer. */
     public enum Kind { INPUT, OUTPUT, SLOT, WEIGHT }
@@ -33,9 +35,10 @@ public record ClModel(String name, String source, List<String> inputNames, List<
             this(kernel, group, args, 1, 1, itemsPerExample, localSize);
         }
 
-        /** The global work size for a batch of {@code n}: whole work-groups. */
+        /** The global work size for a batch of {@code n}: whole work-groups ({@code rowsPerExample} 0: one block). */
         public long globalSize(long n) {
-            long items = (n * rowsPerExample + rowsPerItem - 1) / rowsPerItem * itemsPerBlock;
+            long items = rowsPerExample == 0 ? itemsPerBlock
+                    : (n * rowsPerExample + rowsPerItem - 1) / rowsPerItem * itemsPerBlock;
             return localSize > 0 ? (items + localSize - 1) / localSize * localSize : items;
         }
     }

@@ -53,7 +53,13 @@ public final class ClBundle {
         m.put("weights_file", "weights.safetensors");
         m.put("layout", "NHWC float32; each buffer holds batch × its per-example size");
         m.put("inputs", values(model.inputNames(), model.inputShapes()));
-        m.put("outputs", values(model.outputNames(), model.outputShapes()));
+        List<Object> outs = values(model.outputNames(), model.outputShapes());
+        for (int i = 0; i < outs.size(); i++) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> o = (Map<String, Object>) outs.get(i);
+            o.put("batched", model.outputBatched().get(i));
+        }
+        m.put("outputs", outs);
         List<Object> slots = new ArrayList<>();
         for (long s : model.slotSizes()) {
             slots.add(s);
@@ -140,6 +146,10 @@ public final class ClBundle {
             List<String> outNames = new ArrayList<>();
             List<long[]> outShapes = new ArrayList<>();
             readValues((List<?>) m.get("outputs"), outNames, outShapes);
+            List<Boolean> batched = new ArrayList<>();
+            for (Object o : (List<?>) m.get("outputs")) {
+                batched.add(!Boolean.FALSE.equals(((Map<?, ?>) o).get("batched")));
+            }
             List<?> slotList = (List<?>) m.get("slots");
             long[] slots = new long[slotList.size()];
             for (int i = 0; i < slots.length; i++) {
@@ -170,7 +180,7 @@ public final class ClBundle {
                         ((Number) l.get("items_per_block")).longValue(), ((Number) l.get("local_size")).intValue()));
             }
             return new Loaded(new ClModel((String) m.get("model"), source, inNames, inShapes, outNames, outShapes,
-                    slots, weights, launches), buffers);
+                    batched, slots, weights, launches), buffers);
         } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
             throw new FileFormatException(manifestFile, "is not a manifest cnnc wrote (" + e.getMessage() + ")");
         }

@@ -277,7 +277,8 @@ public final class ClExecutable implements Executable, AutoCloseable {
                         local > 0 ? new long[] {local} : null, 0, null, profiling ? events[k] : null);
             }
             for (int o = 0; o < out.length; o++) {
-                long n = OpenClExecutables.size(model.outputShapes().get(o)) * batch;
+                long n = OpenClExecutables.size(model.outputShapes().get(o))
+                        * (model.outputBatched().get(o) ? batch : 1);
                 CL.clEnqueueReadBuffer(queue, outputs[o], CL_TRUE, 0, n * Sizeof.cl_float, Pointer.to(out[o]), 0, null,
                         null);
             }
@@ -331,7 +332,25 @@ public final class ClExecutable implements Executable, AutoCloseable {
 
     @Override
     public List<Boolean> outputBatched() {
-        return model.outputNames().stream().map(n -> true).toList();
+        return model.outputBatched();
+    }
+
+    /** Uploads new Keras-layout weights (after an optimizer step) into the weight buffers. */
+    public synchronized void setWeights(Map<String, Tensor> keras) {
+        try {
+            for (int i = 0; i < weights.length; i++) {
+                float[] data = WeightRecipes.compute(model.weights().get(i), keras);
+                CL.clEnqueueWriteBuffer(queue, weights[i], CL_TRUE, 0, (long) data.length * Sizeof.cl_float,
+                        Pointer.to(data), 0, null, null);
+            }
+        } catch (CLException e) {
+            throw failure(e, "uploading weights");
+        }
+    }
+
+    /** The training step of {@code train} (a graph from the autodiff pass) on the device {@code deviceSpec} names. */
+    public static ClExecutable compileTraining(Graph train, Map<String, Tensor> weights, String deviceSpec) {
+        return new ClExecutable(OpenClGenerator.generateTraining(train), weights, OpenCl.select(deviceSpec), false);
     }
 
     @Override

@@ -9,7 +9,9 @@ import cnnc.runtime.data.Batch;
 import cnnc.runtime.data.BatchOptions;
 import cnnc.runtime.data.Batches;
 import cnnc.runtime.data.Dataset;
+import cnnc.runtime.exec.Executable;
 import cnnc.runtime.java.CompiledModel;
+import cnnc.runtime.opencl.ClExecutable;
 import cnnc.runtime.java.InMemoryJavac;
 import cnnc.runtime.java.JavaBackend;
 import java.io.IOException;
@@ -77,6 +79,16 @@ public final class Trainer {
     /** @param threads replicas of the training step a batch is split across (1 for models that train BN) */
     public Trainer(Graph model, String loss, Map<String, Tensor> initial, Optimizer optimizer, long seed, int threads)
             throws InMemoryJavac.NoCompilerException {
+        this(model, loss, initial, optimizer, seed, threads, false, null);
+    }
+
+    /**
+     * @param openCl run the training step as OpenCL kernels on the device {@code device} names (see
+     *               {@code OpenCl.select}; null: the default), instead of as generated Java; the optimizer runs on the
+     *               host and the new weights are uploaded once per step
+     */
+    public Trainer(Graph model, String loss, Map<String, Tensor> initial, Optimizer optimizer, long seed, int threads,
+            boolean openCl, String device) throws InMemoryJavac.NoCompilerException {
         if (model.inputs().size() != 1) {
             throw new IllegalArgumentException("training takes models with one input; " + model.name() + " has "
                     + model.inputs().size());
@@ -99,12 +111,14 @@ public final class Trainer {
             weights.put(k, v.data().clone());
             shapes.put(k, v.shape());
         });
-        this.step = JavaBackend.compileTraining(train, tensors(), JavaBackend.vectorLanes());
+        this.openClDevice = device;
+        this.clStep = openCl ? ClExecutable.compileTraining(train, tensors(), device) : null;
+        this.step = openCl ? null : JavaBackend.compileTraining(train, tensors(), JavaBackend.vectorLanes());
         boolean batchStatistics = train.outputs().stream().anyMatch(o -> o.endsWith("/moments"));
-        int count = batchStatistics ? 1 : Math.max(1, threads);
+        int count = openCl || batchStatistics ? 1 : Math.max(1, threads);
         this.replicas = new CompiledModel[count];
         replicas[0] = step;
-        for (int r = 1; r < count; r++) {
+        for (int r = 1; r < count && step != null; r++) {
             replicas[r] = step.sharingReplica(orderedWeights(), 1);
         }
         this.pool = count > 1 ? java.util.concurrent.Executors.newFixedThreadPool(count - 1, task -> {
@@ -115,6 +129,13 @@ public final class Trainer {
     }
 
     private final CompiledModel[] replicas;
+    private final ClExecutable clStep;
+    private final String openClDevice;
+
+    /** The training step, whichever backend runs it. */
+    private Executable step() {
+        return clStep != null ? clStep : step;
+    }
     private final java.util.concurrent.ExecutorService pool;
     private float[][][] replicaIn;
     private float[][][] replicaOut;
@@ -135,10 +156,10 @@ public final class Trainer {
     private void runStep(float[][] in, float[][] out, int n, int batchCapacity) {
         int r = replicas.length;
         if (r == 1 || n < 2 * r) {
-            step.run(in, out, n);
+            step().run(in, out, n);
             return;
         }
-        List<Boolean> batched = step.model().outputBatched();
+        List<Boolean> batched = step.outputBatched();
         int[] sizesIn = new int[in.length];
         for (int i = 0; i < in.length; i++) {
             sizesIn[i] = in[i].length / Math.max(1, batchCapacity);
@@ -250,10 +271,10 @@ public final class Trainer {
         float[][] out = new float[train.outputs().size()][];
         for (int o = 0; o < out.length; o++) {
             long size = 1;
-            for (long d : step.model().outputShapes().get(o)) {
+            for (long d : step().outputShapes().get(o)) {
                 size *= d;
             }
-            out[o] = new float[(int) (step.model().outputBatched().get(o) ? size * options.batchSize() : size)];
+            out[o] = new float[(int) (step().outputBatched().get(o) ? size * options.batchSize() : size)];
         }
         double lossSum = 0;
         long correct = 0;
@@ -314,10 +335,18 @@ public final class Trainer {
             }
         }
         double secs = (System.nanoTime() - start) / 1e9;
-        Evaluation val = validation == null ? null : Evaluation.of(model, weights(), validation, options.batchSize(),
+        Evaluation val = validation == null ? null : clStep != null ? evaluateOnDevice(validation, options.batchSize())
+                : Evaluation.of(model, weights(), validation, options.batchSize(),
                 loss);
         return new EpochResult(epoch, lossSum / Math.max(1, seen), (double) correct / Math.max(1, seen), val, secs,
                 seen / secs, batches);
+    }
+
+    /** Validation with the inference model compiled for the same OpenCL device. */
+    private Evaluation evaluateOnDevice(Dataset validation, int batchSize) throws IOException {
+        try (ClExecutable m = ClExecutable.compile(model, weights(), openClDevice, false)) {
+            return Evaluation.of(model, m, validation, batchSize, loss);
+        }
     }
 
     /** The optimizer step, the moving statistics, and the new weights into the training step. */
@@ -346,6 +375,12 @@ public final class Trainer {
                 var[c] = (float) (momentum * var[c] + (1 - momentum) * m[mean.length + c]);
             }
         }
-        step.setWeights(orderedWeights());
+        if (clStep != null) {
+            Map<String, Tensor> live = new LinkedHashMap<>();
+            weights.forEach((k, v) -> live.put(k, new Tensor(shapes.get(k), v)));
+            clStep.setWeights(live);
+        } else {
+            step.setWeights(orderedWeights());
+        }
     }
 }

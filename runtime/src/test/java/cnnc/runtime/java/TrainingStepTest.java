@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The generated training step against the reference interpreter: for models covering every layer, training-mode op
  * and loss, the Java class generated from the training graph gives the same per-example losses, predictions, weight
- * gradients and batch moments (within 1e-4 relative), with plain loops and with Vector API kernels.
+ * gradients and batch moments (within 1e-4 relative), with plain loops and with Vector API kernels, and the OpenCL
+ * training step too where this machine has OpenCL.
  */
 class TrainingStepTest {
     static Stream<Arguments> models() {
@@ -100,6 +101,23 @@ class TrainingStepTest {
                         problems.append("lanes ").append(lanes).append(", ").append(e.getKey()).append('[').append(i)
                                 .append("]: got ").append(got[i]).append(", expected ").append(want[i]).append('\n');
                         break;
+                    }
+                }
+            }
+        }
+        if (cnnc.runtime.opencl.OpenClAvailable.missing() == null) {
+            try (cnnc.runtime.opencl.ClExecutable cl = cnnc.runtime.opencl.ClExecutable.compileTraining(train, weights,
+                    null)) {
+                Map<String, Tensor> actual = cl.run(inputs);
+                for (Map.Entry<String, Tensor> e : expected.entrySet()) {
+                    float[] want = e.getValue().data();
+                    float[] got = actual.get(e.getKey()).data();
+                    for (int i = 0; i < want.length; i++) {
+                        if (!(Math.abs(got[i] - want[i]) <= 1e-4 * Math.max(1, Math.abs(want[i])))) {
+                            problems.append("OpenCL, ").append(e.getKey()).append('[').append(i).append("]: got ")
+                                    .append(got[i]).append(", expected ").append(want[i]).append('\n');
+                            break;
+                        }
                     }
                 }
             }
