@@ -171,15 +171,19 @@ class OpenClCommandsTest {
                 Main.EXIT_USAGE);
     }
 
-    @Test
-    void trainingOnOpenClFollowsTheJavaBackendsLossCurve() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"adam(learning_rate=0.01)",
+        "adam(learning_rate=0.01, amsgrad=true)", "sgd(learning_rate=0.05)",
+        "sgd(learning_rate=0.05, momentum=0.9, nesterov=true)", "rmsprop(learning_rate=0.005)",
+        "rmsprop(learning_rate=0.005, momentum=0.5, centered=true)"})
+    void trainingOnOpenClFollowsTheJavaBackendsLossCurve(String optimizer) {
         needOpenCl();
         Path m = writeText(dir, "quad.cnn", TrainFixtures.QUAD_BN_DROPOUT);
         Data data = TrainFixtures.quadrants(dir, 48, 11);
         List<double[]> curves = new java.util.ArrayList<>();
         for (String b : new String[] {"java", "opencl"}) {
             Result r = cnnc("train", m, "--data", data.spec(), "--epochs", 3, "--batch-size", 8, "--seed", 4,
-                    "--threads", 1, "--backend", b, "--optimizer", "adam(learning_rate=0.01)");
+                    "--threads", 1, "--backend", b, "--optimizer", optimizer, "--save", dir.resolve(b + ".safetensors"));
             assertEquals(0, r.code(), r::toString);
             curves.add(java.util.regex.Pattern.compile("loss (\\d+\\.\\d+)").matcher(r.out()).results()
                     .mapToDouble(x -> Double.parseDouble(x.group(1))).toArray());
@@ -191,7 +195,41 @@ class OpenClCommandsTest {
                             + java.util.Arrays.toString(curves.get(1)));
         }
         assertTrue(curves.get(0)[2] < curves.get(0)[0], "the loss falls");
+        // The weights the optimizer left on the device came back for --save.
+        Map<String, Tensor> java = BackendFixtures.readSafetensors(dir.resolve("java.safetensors"));
+        Map<String, Tensor> opencl = BackendFixtures.readSafetensors(dir.resolve("opencl.safetensors"));
+        assertEquals(java.keySet(), opencl.keySet());
+        for (String k : java.keySet()) {
+            assertClose(java.get(k), opencl.get(k), 2e-3, k);
+        }
         assertUserError(cnnc("train", m, "--data", data.spec(), "--device", "0"), Main.EXIT_USAGE);
+    }
+
+    @Test
+    void resumingOnOpenClGivesTheUninterruptedRun() {
+        needOpenCl();
+        Path m = writeText(dir, "quad.cnn", TrainFixtures.QUAD);
+        Data data = TrainFixtures.quadrants(dir, 32, 12);
+        Object[] common = {"train", m, "--data", data.spec(), "--batch-size", 8, "--seed", 5, "--backend", "opencl",
+            "--optimizer", "adam(learning_rate=0.01)"};
+        Result whole = cnnc(concat(common, "--epochs", 3, "--save", dir.resolve("whole.safetensors")));
+        assertEquals(0, whole.code(), whole::toString);
+        Path ck = dir.resolve("ck");
+        assertEquals(0, cnnc(concat(common, "--epochs", 2, "--checkpoint-dir", ck)).code());
+        Result resumed = cnnc(concat(common, "--epochs", 3, "--checkpoint-dir", ck, "--resume", "--save",
+                dir.resolve("resumed.safetensors")));
+        assertEquals(0, resumed.code(), resumed::toString);
+        Map<String, Tensor> a = BackendFixtures.readSafetensors(dir.resolve("whole.safetensors"));
+        Map<String, Tensor> b = BackendFixtures.readSafetensors(dir.resolve("resumed.safetensors"));
+        for (String k : a.keySet()) {
+            assertClose(a.get(k), b.get(k), 1e-6, k);
+        }
+    }
+
+    private static Object[] concat(Object[] a, Object... b) {
+        Object[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test

@@ -239,7 +239,12 @@ public final class ClExecutable implements Executable, AutoCloseable {
     }
 
     @Override
-    public synchronized void run(float[][] in, float[][] out, int batch) {
+    public void run(float[][] in, float[][] out, int batch) {
+        run(in, out, batch, null);
+    }
+
+    /** As {@link #run(float[][], float[][], int)}, reading back only the outputs {@code read} marks (null: all). */
+    public synchronized void run(float[][] in, float[][] out, int batch, boolean[] read) {
         if (batch == 0) {
             return;
         }
@@ -277,6 +282,9 @@ public final class ClExecutable implements Executable, AutoCloseable {
                         local > 0 ? new long[] {local} : null, 0, null, profiling ? events[k] : null);
             }
             for (int o = 0; o < out.length; o++) {
+                if (read != null && !read[o]) {
+                    continue;
+                }
                 long n = OpenClExecutables.size(model.outputShapes().get(o))
                         * (model.outputBatched().get(o) ? batch : 1);
                 CL.clEnqueueReadBuffer(queue, outputs[o], CL_TRUE, 0, n * Sizeof.cl_float, Pointer.to(out[o]), 0, null,
@@ -345,6 +353,54 @@ public final class ClExecutable implements Executable, AutoCloseable {
             }
         } catch (CLException e) {
             throw failure(e, "uploading weights");
+        }
+    }
+
+    /** The buffer of the weight keyed {@code key} (Keras layout, as uploaded), or null when no kernel reads it. */
+    cl_mem weightBuffer(String key) {
+        for (int i = 0; i < weights.length; i++) {
+            ClModel.WeightBuffer w = model.weights().get(i);
+            if (w.recipe() == ClModel.Recipe.RAW && w.keys().get(0).equals(key)) {
+                return weights[i];
+            }
+        }
+        return null;
+    }
+
+    /** The buffer of output {@code name} (allocated by a run). */
+    cl_mem outputBuffer(String name) {
+        return outputs[model.outputNames().indexOf(name)];
+    }
+
+    cl_context context() {
+        return context;
+    }
+
+    cl_command_queue queue() {
+        return queue;
+    }
+
+    OpenCl.Device openClDevice() {
+        return device;
+    }
+
+    OpenClException failed(CLException e, String doing) {
+        return failure(e, doing);
+    }
+
+    /** Copies the weights the device holds (the RAW ones, as an on-device optimizer leaves them) into {@code into}. */
+    public synchronized void readWeights(Map<String, float[]> into) {
+        try {
+            for (int i = 0; i < weights.length; i++) {
+                ClModel.WeightBuffer w = model.weights().get(i);
+                float[] host = into.get(w.keys().get(0));
+                if (w.recipe() == ClModel.Recipe.RAW && host != null) {
+                    CL.clEnqueueReadBuffer(queue, weights[i], CL_TRUE, 0, (long) host.length * Sizeof.cl_float,
+                            Pointer.to(host), 0, null, null);
+                }
+            }
+        } catch (CLException e) {
+            throw failure(e, "reading the weights back");
         }
     }
 

@@ -84,6 +84,26 @@ public final class Adam extends SlotOptimizer {
     }
 
     @Override
+    String deviceSource() {
+        return "__kernel void adam(__global float* w, __global const float* g, __global float* m, __global float* v,"
+                + (amsgrad ? " __global float* vh," : "")
+                + " const float alpha, const float c1, const float c2, const float eps, const int size) {\n"
+                + "  const int i = get_global_id(0);\n  if (i >= size) return;\n"
+                + "  const float gi = g[i];\n"
+                + "  const float mi = m[i] + (gi - m[i]) * c1;\n"
+                + "  const float vi = v[i] + (gi * gi - v[i]) * c2;\n"
+                + "  m[i] = mi;\n  v[i] = vi;\n"
+                + (amsgrad ? "  const float vx = fmax(vh[i], vi);\n  vh[i] = vx;\n" : "  const float vx = vi;\n")
+                + "  w[i] -= mi * alpha / (sqrt(vx) + eps);\n}\n";
+    }
+
+    @Override
+    DeviceStep deviceStep(double lr, long t) {
+        return new DeviceStep("adam", new float[] {(float) (lr * Math.sqrt(1 - Math.pow(beta2, t))
+                / (1 - Math.pow(beta1, t))), (float) (1 - beta1), (float) (1 - beta2), (float) epsilon});
+    }
+
+    @Override
     public String name() {
         return "adam";
     }

@@ -92,6 +92,28 @@ public final class RmsProp extends SlotOptimizer {
         }
     }
 
+    /** In float32 (the host computes in double and rounds each slot, so the two agree to float rounding). */
+    @Override
+    String deviceSource() {
+        return "__kernel void rmsprop(__global float* w, __global const float* g, __global float* vel"
+                + (momentum > 0 ? ", __global float* mom" : "") + (centered ? ", __global float* avg" : "")
+                + ", const float lr, const float rho, const float momentum, const float eps, const int size) {\n"
+                + "  const int i = get_global_id(0);\n  if (i >= size) return;\n"
+                + "  const float gi = g[i];\n"
+                + "  const float vi = rho * vel[i] + (1.0f - rho) * gi * gi;\n  vel[i] = vi;\n"
+                + (centered ? "  const float ai = rho * avg[i] + (1.0f - rho) * gi;\n  avg[i] = ai;\n"
+                        + "  const float den = vi - ai * ai + eps;\n" : "  const float den = vi + eps;\n")
+                + "  const float inc = lr * gi / sqrt(den);\n"
+                + (momentum > 0 ? "  const float mi = momentum * mom[i] + inc;\n  mom[i] = mi;\n  w[i] -= mi;\n"
+                        : "  w[i] -= inc;\n")
+                + "}\n";
+    }
+
+    @Override
+    DeviceStep deviceStep(double lr, long t) {
+        return new DeviceStep("rmsprop", new float[] {(float) lr, (float) rho, (float) momentum, (float) epsilon});
+    }
+
     @Override
     public String name() {
         return "rmsprop";

@@ -57,6 +57,26 @@ public final class Sgd extends SlotOptimizer {
     }
 
     @Override
+    String deviceSource() {
+        if (momentum == 0) {
+            return "__kernel void sgd(__global float* w, __global const float* g, const float rate, const int size) {\n"
+                    + "  const int i = get_global_id(0);\n  if (i >= size) return;\n"
+                    + "  w[i] -= rate * g[i];\n}\n";
+        }
+        return "__kernel void sgd(__global float* w, __global const float* g, __global float* m, const float rate,"
+                + " const float mu, const int size) {\n"
+                + "  const int i = get_global_id(0);\n  if (i >= size) return;\n"
+                + "  const float v = mu * m[i] - rate * g[i];\n  m[i] = v;\n"
+                + (nesterov ? "  w[i] = w[i] + mu * v - rate * g[i];\n" : "  w[i] = w[i] + v;\n") + "}\n";
+    }
+
+    @Override
+    DeviceStep deviceStep(double lr, long t) {
+        return new DeviceStep("sgd", momentum == 0 ? new float[] {(float) lr}
+                : new float[] {(float) lr, (float) momentum});
+    }
+
+    @Override
     public String name() {
         return "sgd";
     }

@@ -40,6 +40,29 @@ abstract class SlotOptimizer implements Optimizer {
      */
     abstract void update(float[] w, float[] g, float[][] slots, double lr, long t, int from, int to);
 
+    /**
+     * The same update as {@link #update} as OpenCL C: kernels with parameters (weight, gradient, the slots in
+     * {@link #slotNames()} order, then {@link DeviceStep#scalars()} as floats, then {@code int size}), in float32 and
+     * in the same operation order.
+     */
+    abstract String deviceSource();
+
+    /** The kernel and its scalar arguments for a step at learning rate {@code lr}, step number {@code t}. */
+    abstract DeviceStep deviceStep(double lr, long t);
+
+    /** One step's update on a device: the kernel's name and its scalar arguments. */
+    record DeviceStep(String kernel, float[] scalars) {}
+
+    /** The slots of weight {@code key}, created (zero) on first use, for a device to start from and write back. */
+    final float[][] slotsOf(String key, int length) {
+        return slots.computeIfAbsent(key, k -> new float[slotNames.size()][length]);
+    }
+
+    /** Counts a step whose update ran elsewhere (on a device), as {@link #step} counts its own. */
+    final void advance() {
+        iterations++;
+    }
+
     /** Keras' names of the slots this optimizer keeps per weight, in a fixed order; may be empty. */
     final List<String> slotNames() {
         return slotNames;

@@ -12,6 +12,7 @@ import cnnc.runtime.data.Dataset;
 import cnnc.runtime.exec.Executable;
 import cnnc.runtime.java.CompiledModel;
 import cnnc.runtime.opencl.ClExecutable;
+import cnnc.runtime.opencl.ClUpdates;
 import cnnc.runtime.java.InMemoryJavac;
 import cnnc.runtime.java.JavaBackend;
 import java.io.IOException;
@@ -114,6 +115,18 @@ public final class Trainer {
         this.openClDevice = device;
         this.clStep = openCl ? ClExecutable.compileTraining(train, tensors(), device) : null;
         this.step = openCl ? null : JavaBackend.compileTraining(train, tensors(), JavaBackend.vectorLanes());
+        this.readBack = new boolean[train.outputs().size()];
+        if (clStep != null && optimizer instanceof SlotOptimizer so) {
+            deviceUpdates = new ClUpdates(clStep, so.deviceSource());
+            for (int o = 0; o < train.outputs().size(); o++) {
+                String name = train.outputs().get(o);
+                String key = name.startsWith("grad/") ? name.substring("grad/".length()) : null;
+                readBack[o] = key == null || !deviceUpdates.bind(key, name, so.slotsOf(key, weights.get(key).length),
+                        weights.get(key).length);
+            }
+        } else {
+            java.util.Arrays.fill(readBack, true);
+        }
         boolean batchStatistics = train.outputs().stream().anyMatch(o -> o.endsWith("/moments"));
         int count = openCl || batchStatistics ? 1 : Math.max(1, threads);
         this.replicas = new CompiledModel[count];
@@ -131,6 +144,20 @@ public final class Trainer {
     private final CompiledModel[] replicas;
     private final ClExecutable clStep;
     private final String openClDevice;
+    /** With OpenCL: the optimizer's updates on the device, and which outputs come back to the host each step. */
+    private ClUpdates deviceUpdates;
+    private final boolean[] readBack;
+    /** The device's weights and optimizer state are newer than the host's. */
+    private boolean deviceAhead;
+
+    /** Copies the weights and optimizer state the device updated back to the host, for checkpoints and saving. */
+    private void syncFromDevice() {
+        if (deviceAhead) {
+            clStep.readWeights(weights);
+            deviceUpdates.readSlots();
+            deviceAhead = false;
+        }
+    }
 
     /** The training step, whichever backend runs it. */
     private Executable step() {
@@ -248,6 +275,7 @@ public final class Trainer {
 
     /** The current weights (copies). */
     public Map<String, Tensor> weights() {
+        syncFromDevice();
         return tensors();
     }
 
@@ -305,7 +333,11 @@ public final class Trainer {
                     }
                     in[names.indexOf("dropout_key")] = keys;
                 }
-                runStep(in, out, n, options.batchSize());
+                if (clStep != null) {
+                    clStep.run(in, out, n, readBack);
+                } else {
+                    runStep(in, out, n, options.batchSize());
+                }
                 double batchLoss = 0;
                 float[] perExample = out[train.outputs().indexOf("loss")];
                 for (int i = 0; i < n; i++) {
@@ -335,9 +367,9 @@ public final class Trainer {
             }
         }
         double secs = (System.nanoTime() - start) / 1e9;
+        syncFromDevice();
         Evaluation val = validation == null ? null : clStep != null ? evaluateOnDevice(validation, options.batchSize())
-                : Evaluation.of(model, weights(), validation, options.batchSize(),
-                loss);
+                : Evaluation.of(model, weights(), validation, options.batchSize(), loss);
         return new EpochResult(epoch, lossSum / Math.max(1, seen), (double) correct / Math.max(1, seen), val, secs,
                 seen / secs, batches);
     }
@@ -358,7 +390,15 @@ public final class Trainer {
                 grads.put(name.substring("grad/".length()), out[o]);
             }
         }
-        optimizer.step(weights, grads);
+        if (deviceUpdates != null) {
+            SlotOptimizer so = (SlotOptimizer) optimizer;
+            SlotOptimizer.DeviceStep ds = so.deviceStep(so.learningRate(), so.iterations() + 1);
+            deviceUpdates.step(ds.kernel(), ds.scalars());
+            so.advance();
+            deviceAhead = true;
+        } else {
+            optimizer.step(weights, grads);
+        }
         for (int o = 0; o < train.outputs().size(); o++) {
             String name = train.outputs().get(o);
             if (!name.endsWith("/moments")) {
@@ -374,6 +414,9 @@ public final class Trainer {
                 mean[c] = (float) (momentum * mean[c] + (1 - momentum) * m[c]);
                 var[c] = (float) (momentum * var[c] + (1 - momentum) * m[mean.length + c]);
             }
+        }
+        if (deviceUpdates != null) {
+            return;
         }
         if (clStep != null) {
             Map<String, Tensor> live = new LinkedHashMap<>();
