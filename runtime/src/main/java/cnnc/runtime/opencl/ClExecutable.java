@@ -68,7 +68,7 @@ public final class ClExecutable implements Executable, AutoCloseable {
     private cl_mem[] slots = new cl_mem[0];
     private int capacity;
 
-    private ClExecutable(ClModel model, Map<String, Tensor> keras, OpenCl.Device device, boolean profiling) {
+    ClExecutable(ClModel model, Map<String, Tensor> keras, OpenCl.Device device, boolean profiling) {
         this.model = model;
         this.device = device;
         this.profiling = profiling;
