@@ -46,6 +46,50 @@ class OpenClBackendProperties {
         check(c);
     }
 
+    /**
+     * The OpenCL training step of random models (the autodiff pass with its default loss) gives the interpreter's
+     * loss, predictions, weight gradients and batch moments within the same tolerance.
+     */
+    @Property(tries = 25, shrinking = ShrinkingMode.BOUNDED)
+    void randomTrainingStepsMatchTheInterpreter(@ForAll("mixed") Case c) throws Exception {
+        Graph g = Compiler.compileText("random.cnn", c.text());
+        Graph train = new cnnc.compiler.passes.Grad(null).run(g, new cnnc.compiler.diag.Diagnostics());
+        net.jqwik.api.Assume.that(train != null);
+        Map<String, Tensor> weights = Numerics.weights(g, c.seed());
+        Map<String, Tensor> inputs = new java.util.LinkedHashMap<>(Numerics.inputs(g, c.batch(), c.seed()));
+        java.util.Random r = new java.util.Random(c.seed());
+        long classes = g.shapeOf(g.outputs().get(0)).dim(-1);
+        for (cnnc.compiler.ir.GraphInput in : train.inputs()) {
+            if (inputs.containsKey(in.name())) {
+                continue;
+            }
+            long[] shape = new long[in.shape().rank() + 1];
+            shape[0] = c.batch();
+            System.arraycopy(in.shape().dims(), 0, shape, 1, in.shape().rank());
+            Tensor t = Tensor.zeros(shape);
+            for (int i = 0; i < t.size(); i++) {
+                t.data()[i] = in.name().equals("dropout_key") ? i * 7919 + 13
+                        : in.shape().rank() == 0 ? r.nextInt((int) classes) : (float) r.nextDouble();
+            }
+            inputs.put(in.name(), t);
+        }
+        Map<String, NDArray> reference = Interpreter.runAll(train, weights, inputs);
+        try (ClExecutable cl = ClExecutable.compileTraining(train, weights, null)) {
+            Map<String, Tensor> actual = cl.run(inputs);
+            StringBuilder problems = new StringBuilder();
+            for (String name : train.outputs()) {
+                String diff = Numerics.compare(actual.get(name), reference.get(name).toTensor());
+                if (diff != null) {
+                    problems.append(name).append(": ").append(diff).append('\n');
+                }
+            }
+            if (problems.length() > 0) {
+                throw new AssertionError("the OpenCL training step differs from the interpreter:\n" + problems
+                        + "OpenCL C:\n" + cl.model().source());
+            }
+        }
+    }
+
     private static void check(Case c) throws Exception {
         Graph g = Compiler.compileText("random.cnn", c.text());
         Map<String, Tensor> weights = Numerics.weights(g, c.seed());
