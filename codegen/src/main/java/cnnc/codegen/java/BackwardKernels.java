@@ -295,7 +295,8 @@ final class BackwardKernels {
     /**
      * dx[r, :] = Σ_u dy[r, u]·Kᵀ[u, :]: axpy over the input units with the kernel transposed at packing time, so that
      * the inner loop is the same-index form C2 vectorizes (a dot product per input unit would not be). Four rows of
-     * dx at a time share each load of Kᵀ, over column blocks of 1024 that keep the four accumulators in L1.
+     * dx at a time share each load of Kᵀ; column blocks of 256 keep the four accumulators in L1 and the block of Kᵀ
+     * in L2 while all rows pass.
      */
     private String denseInput(Node n) {
         Shape k = shape(n.attrs(), "kernel_shape");
