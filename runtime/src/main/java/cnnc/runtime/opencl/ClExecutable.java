@@ -182,7 +182,8 @@ public final class ClExecutable implements Executable, AutoCloseable {
         }
     }
 
-    private OpenClException failure(CLException e, String doing) {
+    /** The user's message for an OpenCL error met while {@code doing}. */
+    OpenClException failure(CLException e, String doing) {
         String name = device.info().name();
         return switch (e.getStatus()) {
             case CL.CL_MEM_OBJECT_ALLOCATION_FAILURE, CL.CL_OUT_OF_RESOURCES, CL.CL_OUT_OF_HOST_MEMORY,
@@ -203,8 +204,8 @@ public final class ClExecutable implements Executable, AutoCloseable {
         release(slots);
         int cap = Math.max(batch, capacity * 2);
         try {
-            inputs = buffers(model.inputShapes().stream().mapToLong(OpenClExecutables::size).toArray(), cap);
-            outputs = buffers(model.outputShapes().stream().mapToLong(OpenClExecutables::size).toArray(), cap);
+            inputs = buffers(model.inputShapes().stream().mapToLong(ClSizes::size).toArray(), cap);
+            outputs = buffers(model.outputShapes().stream().mapToLong(ClSizes::size).toArray(), cap);
             slots = buffers(model.slotSizes(), cap);
         } catch (CLException e) {
             capacity = 0;
@@ -248,14 +249,14 @@ public final class ClExecutable implements Executable, AutoCloseable {
         if (batch == 0) {
             return;
         }
-        if (OpenClExecutables.maxIndex(model, batch) > Integer.MAX_VALUE) {
+        if (ClSizes.maxIndex(model, batch) > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("a batch of " + batch + " is too large for the OpenCL kernels' int"
                     + " indices; run a smaller batch");
         }
         ensure(batch);
         try {
             for (int i = 0; i < in.length; i++) {
-                long n = OpenClExecutables.size(model.inputShapes().get(i)) * batch;
+                long n = ClSizes.size(model.inputShapes().get(i)) * batch;
                 CL.clEnqueueWriteBuffer(queue, inputs[i], CL_TRUE, 0, n * Sizeof.cl_float, Pointer.to(in[i]), 0, null,
                         null);
             }
@@ -285,7 +286,7 @@ public final class ClExecutable implements Executable, AutoCloseable {
                 if (read != null && !read[o]) {
                     continue;
                 }
-                long n = OpenClExecutables.size(model.outputShapes().get(o))
+                long n = ClSizes.size(model.outputShapes().get(o))
                         * (model.outputBatched().get(o) ? batch : 1);
                 CL.clEnqueueReadBuffer(queue, outputs[o], CL_TRUE, 0, n * Sizeof.cl_float, Pointer.to(out[o]), 0, null,
                         null);
@@ -382,10 +383,6 @@ public final class ClExecutable implements Executable, AutoCloseable {
 
     OpenCl.Device openClDevice() {
         return device;
-    }
-
-    OpenClException failed(CLException e, String doing) {
-        return failure(e, doing);
     }
 
     /** Copies the weights the device holds (the RAW ones, as an on-device optimizer leaves them) into {@code into}. */

@@ -59,7 +59,7 @@ public final class ClUpdates {
                         (long) Math.max(1, size) * Sizeof.cl_float, Pointer.to(slots[i]), null);
             }
         } catch (CLException e) {
-            throw step.failed(e, "allocating the optimizer's state");
+            throw step.failure(e, "allocating the optimizer's state");
         }
         bound.add(new Bound(w, gradient, mems, slots, size));
         return true;
@@ -86,7 +86,7 @@ public final class ClUpdates {
                 CL.clEnqueueNDRangeKernel(step.queue(), kernel, 1, null, new long[] {b.size()}, null, 0, null, null);
             }
         } catch (CLException e) {
-            throw step.failed(e, "updating the weights");
+            throw step.failure(e, "updating the weights");
         }
     }
 
@@ -100,7 +100,7 @@ public final class ClUpdates {
                 }
             }
         } catch (CLException e) {
-            throw step.failed(e, "reading the optimizer's state back");
+            throw step.failure(e, "reading the optimizer's state back");
         }
     }
 }

@@ -3,8 +3,8 @@ package cnnc.runtime.opencl;
 import cnnc.codegen.opencl.ClModel;
 
 /** Sizes of an OpenCL model's values. */
-final class OpenClExecutables {
-    private OpenClExecutables() {}
+final class ClSizes {
+    private ClSizes() {}
 
     static long size(long[] shape) {
         long n = 1;
